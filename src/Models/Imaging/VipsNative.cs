@@ -246,4 +246,13 @@ internal static partial class VipsNative
 
     [LibraryImport(Lib)]
     internal static partial int vips_pngsave_buffer(VipsImageHandle image, out IntPtr buffer, out nuint length, IntPtr end);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vips_text(out IntPtr output, string text, string fontName, string font, string dpiName, int dpi, IntPtr end);
+
+    [LibraryImport(Lib)]
+    internal static partial int vips_rotate(VipsImageHandle input, out IntPtr output, double angle, IntPtr end);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void vips_image_set_int(VipsImageHandle image, string name, int value);
 }
