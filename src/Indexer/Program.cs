@@ -1,0 +1,2 @@
+// The `retrieval` command line; commands are wired in Commands/.
+return Retrieval.Indexer.Cli.Run(args);
