@@ -21,22 +21,28 @@ public enum SceneBackground
 /// <summary>A synthetic picture: size, background and text items.</summary>
 public sealed record SceneSpec(int Width, int Height, IReadOnlyList<TextItem> Items, SceneBackground Background = SceneBackground.Plain, int Seed = 1, byte BackgroundR = 235, byte BackgroundG = 235, byte BackgroundB = 225);
 
+/// <summary>A rendered scene and, per text item in order, the quad its ink occupies.</summary>
+public sealed record RenderedScene(RgbImage Image, IReadOnlyList<Geometry.Quad> TextBoxes);
+
 /// <summary>
 /// Renders text onto synthetic backgrounds with libvips (Pango/fontconfig): the project's own sample
 /// collection and test images, so nothing third-party is committed. Deterministic for a given spec.
 /// </summary>
 public static class TextRenderer
 {
-    public static RgbImage Render(SceneSpec scene)
+    public static RgbImage Render(SceneSpec scene) => RenderWithBoxes(scene).Image;
+
+    public static RenderedScene RenderWithBoxes(SceneSpec scene)
     {
         ArgumentNullException.ThrowIfNull(scene);
         var image = Background(scene);
+        var boxes = new List<Geometry.Quad>(scene.Items.Count);
         foreach (var item in scene.Items)
         {
-            Draw(image, item);
+            boxes.Add(Draw(image, item));
         }
 
-        return image;
+        return new RenderedScene(image, boxes);
     }
 
     private static RgbImage Background(SceneSpec scene)
@@ -66,7 +72,8 @@ public static class TextRenderer
         return image;
     }
 
-    private static void Draw(RgbImage image, TextItem item)
+    /// <summary>Draws one item and returns the quad of its unrotated text box, rotated like the text.</summary>
+    private static Geometry.Quad Draw(RgbImage image, TextItem item)
     {
         VipsNative.EnsureInitialized();
         if (VipsNative.vips_text(out var raw, EscapeMarkup(item.Text), "font", item.Font, "dpi", 72, IntPtr.Zero) != 0 || raw == IntPtr.Zero)
@@ -75,6 +82,8 @@ public static class TextRenderer
         }
 
         using var mask = new VipsImageHandle(raw);
+        var textWidth = mask.Width;
+        var textHeight = mask.Height;
         VipsImageHandle? rotated = null;
         try
         {
@@ -103,11 +112,33 @@ public static class TextRenderer
             {
                 VipsNative.g_free(memory);
             }
+
+            return TextQuad(item, textWidth, textHeight, width, height);
         }
         finally
         {
             rotated?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// vips_rotate turns the mask about its centre and returns the bounding box of the result, which
+    /// is drawn at (X, Y); the text's own corners are the unrotated box's corners rotated the same way.
+    /// </summary>
+    private static Geometry.Quad TextQuad(TextItem item, int textWidth, int textHeight, int rotatedWidth, int rotatedHeight)
+    {
+        var angle = item.AngleDegrees * Math.PI / 180.0;
+        var (sin, cos) = Math.SinCos(angle);
+        var cx = item.X + (rotatedWidth / 2.0);
+        var cy = item.Y + (rotatedHeight / 2.0);
+        Geometry.PointF Corner(double x, double y)
+        {
+            var dx = x - (textWidth / 2.0);
+            var dy = y - (textHeight / 2.0);
+            return new Geometry.PointF((float)(cx + (dx * cos) - (dy * sin)), (float)(cy + (dx * sin) + (dy * cos)));
+        }
+
+        return new Geometry.Quad(Corner(0, 0), Corner(textWidth, 0), Corner(textWidth, textHeight), Corner(0, textHeight));
     }
 
     private static void Blend(RgbImage image, byte[] alpha, int width, int height, int bands, TextItem item)
