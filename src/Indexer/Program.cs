@@ -1,2 +1,4 @@
-// The `retrieval` command line; commands are wired in Commands/.
-return Retrieval.Indexer.Cli.Run(args);
+// The `retrieval` command line. Commands live in Commands/, each a small class; this file only wires them.
+using Retrieval.Indexer.Cli;
+
+return await RetrievalCommandLine.Create().Parse(args).InvokeAsync();

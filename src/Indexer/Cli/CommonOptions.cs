@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Retrieval.Models.Onnx;
+
+namespace Retrieval.Indexer.Cli;
+
+/// <summary>Options several commands share, defined once so they read and default the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<ExecutionDevice> Device() => new("--device")
+    {
+        Description = "Where the models run: Cpu, Cuda, or Auto (CUDA when its provider loads, else CPU with a warning).",
+        DefaultValueFactory = _ => ExecutionDevice.Cpu,
+    };
+
+    public static Option<string?> Models() => new("--models")
+    {
+        Description = "Folder with the PP-OCRv4 model files (default: the ones the build fetched into the cache).",
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "ONNX Runtime threads per model session (0 = divide the cores among the sessions that run at once).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<string> Index() => new("--index")
+    {
+        Description = "The index folder.",
+        DefaultValueFactory = _ => "index-data",
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print machine-readable JSON instead of text.",
+    };
+
+    public static Option<bool> KeepOrientation() => new("--keep-orientation")
+    {
+        Description = "Ignore EXIF orientation and work in stored pixel coordinates (benchmark ground truth is in stored pixels).",
+    };
+}

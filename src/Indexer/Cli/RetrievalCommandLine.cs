@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Retrieval.Indexer.Commands;
+
+namespace Retrieval.Indexer.Cli;
+
+/// <summary>Builds the command tree of <c>retrieval</c>.</summary>
+public static class RetrievalCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Scene-text retrieval: read the text in images and videos, index it, and search it by word or phrase.");
+        root.Subcommands.Add(ReadCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Retrieval.Indexer.Cli;
+using Retrieval.Indexer.Pipeline;
+using Retrieval.Models.Imaging;
+using Retrieval.Models.Onnx;
+using Retrieval.Models.Text;
+using Retrieval.Search.Store;
+using Spectre.Console;
+
+namespace Retrieval.Indexer.Commands;
+
+/// <summary><c>retrieval index PATH... [--index DIR]</c>: index folders and files, then exit with a summary.</summary>
+internal static class IndexCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Folders (walked recursively) and image files to index.", Arity = ArgumentArity.OneOrMore };
+        var index = CommonOptions.Index();
+        var rebuild = new Option<bool>("--rebuild") { Description = "Clear the index first; also needed to index with different models." };
+        var prune = new Option<bool>("--prune") { Description = "Drop records of files under the given folders that no longer exist." };
+        var force = new Option<bool>("--force") { Description = "Re-read files even when their size and modified time are unchanged." };
+        var device = CommonOptions.Device();
+        var models = CommonOptions.Models();
+        var threads = CommonOptions.Threads();
+        var keepOrientation = CommonOptions.KeepOrientation();
+        var workers = IndexingCommandOptions.Create();
+        var command = new Command("index", "Index the text in images under folders or files, incrementally; prints a summary at the end.")
+        {
+            paths, index, rebuild, prune, force, device, models, threads, keepOrientation,
+        };
+        workers.AddTo(command);
+        command.SetAction((parse, ct) =>
+        {
+            var options = workers.Read(parse) with
+            {
+                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) } },
+                Decode = ImageDecodeOptions.Default with { ApplyOrientation = !parse.GetValue(keepOrientation) },
+                ModelsDirectory = parse.GetValue(models),
+                Rebuild = parse.GetValue(rebuild),
+                Prune = parse.GetValue(prune),
+                Force = parse.GetValue(force),
+            };
+            return RunAsync(parse.GetRequiredValue(paths), parse.GetRequiredValue(index), options, ct);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string indexDirectory, IndexingOptions options, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new IndexRequest(roots));
+        builder.Services.AddSingleton<IIndexStore>(_ => SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory, Rebuild = options.Rebuild }));
+        builder.Services.AddSingleton<IndexingPipeline>();
+        builder.Services.AddSingleton<IndexingService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexingService>());
+        using var host = builder.Build();
+        var service = host.Services.GetRequiredService<IndexingService>();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        await using (cancellationToken.Register(() => _ = host.StopAsync(CancellationToken.None)))
+        {
+            await ProgressDisplay.ShowAsync(service.Status, service.Completion).ConfigureAwait(false);
+        }
+
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        var summary = await service.Completion.ConfigureAwait(false);
+        SummaryOutput.Write(Console.Out, summary, indexDirectory);
+        return summary.Cancelled ? 130 : 0;
+    }
+}
+
+/// <summary>The stage parallelism and batching options, shared by <c>index</c> and <c>watch</c>.</summary>
+internal sealed class IndexingCommandOptions
+{
+    private readonly Option<int> decodeWorkers = new("--decode-workers") { Description = "Parallel image decoders.", DefaultValueFactory = _ => new IndexingOptions().DecodeWorkers };
+    private readonly Option<int> detectWorkers = new("--detect-workers") { Description = "Parallel text detector sessions.", DefaultValueFactory = _ => new IndexingOptions().DetectWorkers };
+    private readonly Option<int> recognizeWorkers = new("--recognize-workers") { Description = "Parallel text recognizer sessions.", DefaultValueFactory = _ => new IndexingOptions().RecognizeWorkers };
+    private readonly Option<int> batchSize = new("--batch-size") { Description = "Images per write transaction.", DefaultValueFactory = _ => new IndexingOptions().BatchSize };
+
+    public static IndexingCommandOptions Create() => new();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(decodeWorkers);
+        command.Options.Add(detectWorkers);
+        command.Options.Add(recognizeWorkers);
+        command.Options.Add(batchSize);
+    }
+
+    public IndexingOptions Read(ParseResult parse) => new()
+    {
+        DecodeWorkers = parse.GetValue(decodeWorkers),
+        DetectWorkers = parse.GetValue(detectWorkers),
+        RecognizeWorkers = parse.GetValue(recognizeWorkers),
+        BatchSize = parse.GetValue(batchSize),
+    };
+}
+
+/// <summary>The progress bar of an indexing run (files done, images/s, ETA, errors), on stderr when it is a terminal.</summary>
+internal static class ProgressDisplay
+{
+    public static async Task ShowAsync(IndexingStatus status, Task completion)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            await Task.WhenAny(completion).ConfigureAwait(false);
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        await console.Progress().AutoClear(true).HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("indexing", maxValue: 1);
+                while (!completion.IsCompleted)
+                {
+                    var total = Math.Max(1, status.Discovered - status.Skipped);
+                    task.MaxValue = total;
+                    task.Value = status.Indexed + status.Failed;
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{status.Indexed + status.Failed}/{total} images, {status.ImagesPerSecond:0.0}/s, {status.Failed} errors");
+                    await Task.WhenAny(completion, Task.Delay(250)).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Retrieval.Indexer.Pipeline;
+
+namespace Retrieval.Indexer.Output;
+
+/// <summary>The end-of-run summary of <c>retrieval index</c>: what was indexed, skipped and failed, and why.</summary>
+internal static class SummaryOutput
+{
+    public static void Write(TextWriter writer, IndexingSummary s, string indexDirectory)
+    {
+        var rate = s.Elapsed.TotalSeconds > 0 ? (s.Indexed + s.Failed) / s.Elapsed.TotalSeconds : 0;
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(s.Cancelled ? "Interrupted" : "Done")} in {s.Elapsed.TotalSeconds:0.0} s: {s.Indexed} indexed ({s.Lines} text lines), {s.Skipped} unchanged, {s.Failed} failed, {s.Pruned} pruned; {rate:0.00} images/s. Index: {indexDirectory}"));
+        if (s.Failures.Count > 0)
+        {
+            writer.WriteLine("Failed:");
+            foreach (var (path, error) in s.Failures.Take(50))
+            {
+                writer.WriteLine($"  {path}: {error}");
+            }
+
+            if (s.Failures.Count > 50)
+            {
+                writer.WriteLine($"  ... and {s.Failures.Count - 50} more");
+            }
+        }
+
+        if (s.Problems.Count > 0)
+        {
+            writer.WriteLine("Not walked:");
+            foreach (var p in s.Problems)
+            {
+                writer.WriteLine($"  {p.Path}: {p.Reason}");
+            }
+        }
+
+        if (s.Cancelled)
+        {
+            writer.WriteLine("Everything finished before the interruption is saved; run the same command again to resume.");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Retrieval.Indexer.Sources;
+using Retrieval.Models.Imaging;
+using Retrieval.Models.Text.Detection;
+using Retrieval.Models.Text.Recognition;
+
+namespace Retrieval.Indexer.Pipeline;
+
+/// <summary>
+/// One image on its way through the pipeline; each stage fills in its part. An item that failed
+/// carries its <see cref="Error"/> and passes the later stages untouched, so the writer records it.
+/// </summary>
+internal sealed record ImageWork(SourceFile Source)
+{
+    public string? ContentHash { get; init; }
+
+    /// <summary>Decoded pixels (possibly shrunk on load); dropped once the text is read.</summary>
+    public RgbImage? Pixels { get; init; }
+
+    /// <summary>Pixels size over the oriented file size (1 unless shrunk on load).</summary>
+    public double Scale { get; init; } = 1.0;
+
+    /// <summary>Width of the image as indexed (after orientation, before shrinking).</summary>
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    public DetectionResult? Detection { get; init; }
+
+    public IReadOnlyList<RecognizedLine>? Lines { get; init; }
+
+    public string? Error { get; init; }
+
+    public bool Failed => Error is not null;
+}

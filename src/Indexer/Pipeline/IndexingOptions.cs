@@ -1,0 +1,71 @@
+using Retrieval.Models.Imaging;
+using Retrieval.Models.Text;
+
+namespace Retrieval.Indexer.Pipeline;
+
+/// <summary>How an indexing run works: what it reads, how parallel each stage is, how writes are batched.</summary>
+public sealed record IndexingOptions
+{
+    public OcrOptions Ocr { get; init; } = new();
+
+    public ImageDecodeOptions Decode { get; init; } = ImageDecodeOptions.Default;
+
+    /// <summary>Models folder; null for the fetched defaults.</summary>
+    public string? ModelsDirectory { get; init; }
+
+    /// <summary>Parallel decoders (libvips runs single-threaded per image).</summary>
+    public int DecodeWorkers { get; init; } = 1;
+
+    /// <summary>Parallel detector sessions; their ONNX threads share the cores with the recognizers.</summary>
+    public int DetectWorkers { get; init; } = 1;
+
+    /// <summary>Parallel recognizer sessions.</summary>
+    public int RecognizeWorkers { get; init; } = 1;
+
+    /// <summary>Images per write transaction.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Longest time a finished image waits before its batch is committed.</summary>
+    public TimeSpan BatchInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Items each channel between stages holds before the stage before it waits.</summary>
+    public int ChannelCapacity { get; init; } = 4;
+
+    /// <summary>Drop records of files under the indexed roots that no longer exist.</summary>
+    public bool Prune { get; init; }
+
+    /// <summary>Clear the index first (also allows indexing with different models).</summary>
+    public bool Rebuild { get; init; }
+
+    /// <summary>Index files whose size and modified time are unchanged again anyway.</summary>
+    public bool Force { get; init; }
+
+    public void Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Check(DecodeWorkers is >= 1 and <= 64, "DecodeWorkers must be 1..64.");
+        Check(DetectWorkers is >= 1 and <= 64, "DetectWorkers must be 1..64.");
+        Check(RecognizeWorkers is >= 1 and <= 64, "RecognizeWorkers must be 1..64.");
+        Check(BatchSize is >= 1 and <= 10_000, "BatchSize must be 1..10000.");
+        Check(BatchInterval > TimeSpan.Zero, "BatchInterval must be positive.");
+        Check(ChannelCapacity is >= 1 and <= 1024, "ChannelCapacity must be 1..1024.");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid indexing options: " + string.Join(" ", errors));
+        }
+
+        Ocr.Validate();
+        Decode.Validate();
+    }
+
+    /// <summary>ONNX sessions that run at once; each gets its share of the cores.</summary>
+    public int ConcurrentSessions => DetectWorkers + RecognizeWorkers;
+}

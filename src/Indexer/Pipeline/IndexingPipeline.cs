@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Retrieval.Indexer.Sources;
+using Retrieval.Models;
+using Retrieval.Search.Store;
+
+namespace Retrieval.Indexer.Pipeline;
+
+/// <summary>What an indexing run did.</summary>
+public sealed record IndexingSummary(
+    long Discovered,
+    long Indexed,
+    long Skipped,
+    long Failed,
+    long Lines,
+    long Pruned,
+    TimeSpan Elapsed,
+    bool Cancelled,
+    IReadOnlyList<(string Path, string Error)> Failures,
+    IReadOnlyList<SourceProblem> Problems);
+
+/// <summary>
+/// The indexing path, one straight line of stages on bounded channels:
+/// enumerate (walk + incremental check) -> decode -> detect -> recognize -> write.
+/// Each stage has its own parallelism (<see cref="IndexingOptions"/>); model sessions are created
+/// before any file is read, so a missing or broken model fails the run at once. A bad file is an
+/// item error recorded in the index and the summary, never a failed run; an unwritable index is.
+/// </summary>
+public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions options, ILoggerFactory loggerFactory)
+{
+    private readonly ILogger logger = loggerFactory.CreateLogger<IndexingPipeline>();
+
+    public IndexingStatus Status { get; } = new();
+
+    public async Task<IndexingSummary> RunAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var catalog = ModelCatalog.Open(options.ModelsDirectory);
+        await store.EnsureModelsAsync(catalog.Hashes, options.Ocr.Folding, options.Rebuild, cancellationToken).ConfigureAwait(false);
+
+        var detectors = Enumerable.Range(0, options.DetectWorkers).Select(_ => DetectStage.Create(catalog, options, loggerFactory)).ToList();
+        var recognizers = Enumerable.Range(0, options.RecognizeWorkers).Select(_ => RecognizeStage.Create(catalog, options, loggerFactory)).ToList();
+        var failures = new List<(string Path, string Error)>();
+        var walker = FolderWalker.ForImages();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Status.Start();
+        try
+        {
+            var toDecode = StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
+            var toDetect = StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
+            var toRecognize = StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
+            var toWrite = StageRunner.Bounded<ImageWork>(options.ChannelCapacity * 4);
+            var decode = new DecodeStage(options.Decode);
+
+            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, seen, toDecode.Writer, cancellationToken), cancellationToken);
+            var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), cancellationToken);
+            var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), cancellationToken);
+            var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), cancellationToken);
+            var writing = new WriteStage(store, options, Status, failures).RunAsync(toWrite.Reader);
+
+            var cancelled = false;
+            try
+            {
+                await Task.WhenAll(enumerate, decoding, detecting, recognizing).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+            }
+            finally
+            {
+                toWrite.Writer.TryComplete();
+            }
+
+            await writing.ConfigureAwait(false);
+            if (options.Prune && !cancelled)
+            {
+                await PruneAsync(roots, seen, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new IndexingSummary(Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems);
+        }
+        finally
+        {
+            Status.Stop();
+            detectors.ForEach(d => d.Dispose());
+            recognizers.ForEach(r => r.Dispose());
+        }
+    }
+
+    /// <summary>Walks the roots and queues every file that is new or changed since it was indexed.</summary>
+    private async Task EnumerateAsync(IReadOnlyList<string> roots, FolderWalker walker, HashSet<string> seen, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var file in walker.Walk(roots, cancellationToken))
+            {
+                seen.Add(file.Path);
+                Status.AddDiscovered();
+                if (!options.Force && !options.Rebuild)
+                {
+                    var existing = await store.FindImageAsync(ImageKey.ForFile(file.Path), cancellationToken).ConfigureAwait(false);
+                    if (existing is not null && existing.Size == file.Size && existing.Modified == file.Modified)
+                    {
+                        Status.AddSkipped();
+                        continue;
+                    }
+                }
+
+                Status.Current = file.Path;
+                await output.WriteAsync(new ImageWork(file), cancellationToken).ConfigureAwait(false);
+            }
+
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e is OperationCanceledException ? null : e);
+            throw;
+        }
+    }
+
+    private async Task PruneAsync(IReadOnlyList<string> roots, HashSet<string> seen, CancellationToken cancellationToken)
+    {
+        foreach (var root in roots.Select(Path.GetFullPath).Where(Directory.Exists))
+        {
+            var gone = new List<string>();
+            await foreach (var image in store.ListImagesUnderAsync(root, cancellationToken).ConfigureAwait(false))
+            {
+                if (!seen.Contains(image.Key.Path) && !File.Exists(image.Key.Path))
+                {
+                    gone.Add(image.Key.Path);
+                }
+            }
+
+            if (gone.Count > 0)
+            {
+                Status.AddPruned(await store.DeletePathsAsync(gone.Distinct().ToList(), cancellationToken).ConfigureAwait(false));
+            }
+        }
+    }
+
+    /// <summary>An unexpected failure on one image (a model error on odd input) fails that image, not the run.</summary>
+    private Func<ImageWork, CancellationToken, ImageWork> Guarded(string stage, Func<ImageWork, CancellationToken, ImageWork> run) => (work, ct) =>
+    {
+        try
+        {
+            return run(work, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogItemFailed(logger, work.Source.Path, stage, e);
+            return work with { Error = $"{stage} failed: {e.Message}", Pixels = null, Detection = null };
+        }
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: {Stage} failed")]
+    private static partial void LogItemFailed(ILogger logger, string path, string stage, Exception exception);
+}

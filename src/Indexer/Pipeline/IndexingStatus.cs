@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace Retrieval.Indexer.Pipeline;
+
+/// <summary>
+/// Live counters of an indexing run, updated by the stages and read by the progress bar, the logs
+/// and the HTTP status endpoint. Thread-safe; a snapshot is consistent enough for display.
+/// </summary>
+public sealed class IndexingStatus
+{
+    private readonly Stopwatch clock = new();
+    private long discovered;
+    private long skipped;
+    private long indexed;
+    private long failed;
+    private long lines;
+    private long pruned;
+
+    public bool Running { get; private set; }
+
+    public string? Current { get; internal set; }
+
+    public long Discovered => Interlocked.Read(ref discovered);
+
+    public long Skipped => Interlocked.Read(ref skipped);
+
+    public long Indexed => Interlocked.Read(ref indexed);
+
+    public long Failed => Interlocked.Read(ref failed);
+
+    public long Lines => Interlocked.Read(ref lines);
+
+    public long Pruned => Interlocked.Read(ref pruned);
+
+    /// <summary>Files found that are neither skipped nor written yet.</summary>
+    public long Queued => Math.Max(0, Discovered - Skipped - Indexed - Failed);
+
+    public TimeSpan Elapsed => clock.Elapsed;
+
+    /// <summary>Images written (indexed or failed) per second of this run.</summary>
+    public double ImagesPerSecond => clock.Elapsed.TotalSeconds > 0 ? (Indexed + Failed) / clock.Elapsed.TotalSeconds : 0;
+
+    internal void Start()
+    {
+        Running = true;
+        clock.Start();
+    }
+
+    internal void Stop()
+    {
+        Running = false;
+        Current = null;
+        clock.Stop();
+    }
+
+    internal void AddDiscovered() => Interlocked.Increment(ref discovered);
+
+    internal void AddSkipped() => Interlocked.Increment(ref skipped);
+
+    internal void AddWritten(bool ok, int lineCount)
+    {
+        Interlocked.Increment(ref ok ? ref indexed : ref failed);
+        Interlocked.Add(ref lines, lineCount);
+    }
+
+    internal void AddPruned(int count) => Interlocked.Add(ref pruned, count);
+}
