@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Text.Json;
+using Retrieval.Indexer.Cli;
+using Retrieval.Indexer.Output;
+using Retrieval.Search;
+using Retrieval.Search.Query;
+using Retrieval.Search.Store;
+
+namespace Retrieval.Indexer.Commands;
+
+/// <summary><c>retrieval search "QUERY" [--index DIR] [--top K] [--json]</c>, or many queries with <c>--queries FILE</c> (JSON Lines).</summary>
+internal static class SearchCommand
+{
+    public static Command Create()
+    {
+        var query = new Argument<string?>("query") { Description = "Words and \"quoted phrases\"; case-insensitive.", Arity = ArgumentArity.ZeroOrOne };
+        var index = CommonOptions.Index();
+        var top = new Option<int>("--top") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
+        var offset = new Option<int>("--offset") { Description = "Results to skip (paging).", DefaultValueFactory = _ => 0 };
+        var json = CommonOptions.Json();
+        var queries = new Option<string?>("--queries") { Description = "A file with one query per line; prints one JSON object per line (JSON Lines)." };
+        var exhaustive = new Option<bool>("--exhaustive") { Description = "Score every line instead of n-gram candidates (slow; for measurements)." };
+        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, top, offset, json, queries, exhaustive };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(query),
+            parse.GetValue(queries),
+            parse.GetRequiredValue(index),
+            new SearchOptions { Top = parse.GetValue(top), Offset = parse.GetValue(offset), Exhaustive = parse.GetValue(exhaustive) },
+            parse.GetValue(json),
+            ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? query, string? queriesFile, string indexDirectory, SearchOptions options, bool json, CancellationToken cancellationToken)
+    {
+        if ((query is null) == (queriesFile is null))
+        {
+            Console.Error.WriteLine("search: give either a query or --queries FILE.");
+            return 2;
+        }
+
+        options.Validate();
+        await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory, ReadOnly = true });
+        var searcher = Searcher.Create(store);
+        if (queriesFile is not null)
+        {
+            var failures = 0;
+            foreach (var line in await File.ReadAllLinesAsync(queriesFile, cancellationToken).ConfigureAwait(false))
+            {
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                var result = await SearchOneAsync(searcher, line, options, cancellationToken).ConfigureAwait(false);
+                failures += result.Error is null ? 0 : 1;
+                Console.Out.WriteLine(JsonSerializer.Serialize(result, SearchJsonContext.Default.SearchJson));
+            }
+
+            return failures > 0 ? 1 : 0;
+        }
+
+        try
+        {
+            var response = await searcher.SearchAsync(query!, options, cancellationToken).ConfigureAwait(false);
+            if (json)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(SearchOutput.ToJson(query!, response), Indented));
+            }
+            else
+            {
+                SearchOutput.WriteText(Console.Out, query!, response);
+            }
+
+            return 0;
+        }
+        catch (QueryException e)
+        {
+            Console.Error.WriteLine($"search: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<SearchJson> SearchOneAsync(Searcher searcher, string query, SearchOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return SearchOutput.ToJson(query, await searcher.SearchAsync(query, options, cancellationToken).ConfigureAwait(false));
+        }
+        catch (QueryException e)
+        {
+            return new SearchJson(query, [], e.Message);
+        }
+    }
+
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SearchJson> Indented =
+        new SearchJsonContext(new JsonSerializerOptions(SearchJsonContext.Default.Options) { WriteIndented = true }).SearchJson;
+}
