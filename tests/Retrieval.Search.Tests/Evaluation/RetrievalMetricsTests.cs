@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Retrieval.Search.Evaluation;
 using Retrieval.Search.Evaluation.Metrics;
 
@@ -64,6 +65,21 @@ public sealed class RetrievalMetricsTests
         // Mixed: 0 + (1/3)(1/3) + (1/3)(2/4) + 0 + (1/3)(3/10) = 0.3778 (sklearn: 0.37777777777777777).
         Evaluate(10, ["g1", "g4", "g8"], ("g2", 5), ("g1", 4), ("g3", 4), ("g4", 3), ("g5", 2.5))
             .AveragePrecision.Should().BeApproximately(0.37777777777777777, 1e-12);
+    }
+
+    [Fact]
+    public void Random_rankings_with_ties_match_scikit_learn()
+    {
+        using var cases = JsonDocument.Parse(File.ReadAllText(EvaluationTestData.Fixture("sklearn_ap_cases.json")));
+        foreach (var c in cases.RootElement.EnumerateArray())
+        {
+            var relevant = c.GetProperty("relevant").EnumerateArray().Select(e => e.GetString()!).ToArray();
+            var ranking = c.GetProperty("ranking").EnumerateArray().Select(e => (e[0].GetString()!, e[1].GetDouble())).ToArray();
+
+            var e = Evaluate(c.GetProperty("gallerySize").GetInt32(), relevant, ranking);
+
+            e.AveragePrecision.Should().BeApproximately(c.GetProperty("averagePrecision").GetDouble(), 1e-12, "case {0}", c);
+        }
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal static class GalleryResolution
         {
             var listed = string.Join(", ", missing.Take(ListedMissing));
             var more = missing.Count > ListedMissing ? $" and {missing.Count - ListedMissing} more" : string.Empty;
-            throw new DatasetFormatException($"{missing.Count} annotated image(s) not found in {where}: {listed}{more}. Pass the folder that holds the split's images.");
+            throw new DatasetFormatException($"{missing.Count} annotated image(s) not found in {where} (or found under several extensions): {listed}{more}. Pass the folder that holds the split's images.");
         }
 
         var paths = resolved.Values.ToList();
