@@ -176,6 +176,32 @@ public sealed class ImageScorerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Scoring_a_query_over_three_hundred_candidate_lines_is_timed()
+    {
+        var random = new Random(21);
+        var vocabulary = new[] { "grand", "hotel", "spa", "paris", "exit", "open", "cafe", "bus", "stop", "the", "of", "24h" };
+        var images = Enumerable.Range(0, 60)
+            .Select(image => Enumerable.Range(0, 5)
+                .Select(row => Line(string.Join(' ', Enumerable.Range(0, 3).Select(_ => vocabulary[random.Next(vocabulary.Length)])), row, seed: (image * 5) + row))
+                .ToArray())
+            .ToArray();
+        foreach (var text in new[] { "hotel spa", "\"grand hotel\" paris" })
+        {
+            var query = Compile(text);
+            for (var warmUp = 0; warmUp < 3; warmUp++)
+            {
+                _ = images.Select(lines => scorer.Score(query, lines)).ToArray();
+            }
+
+            var cpu = ThreadCpuClock.NowNanoseconds();
+            var scores = images.Select(lines => scorer.Score(query, lines)).ToArray();
+            var milliseconds = (ThreadCpuClock.NowNanoseconds() - cpu) / 1e6;
+            output.WriteLine($"{text}: 60 images x 5 lines scored in {milliseconds:0.0} ms CPU ({scores.Count(s => s.Score >= scorer.Options.MatchThreshold)} images at or above the match threshold)");
+            scores.Should().OnlyContain(s => s.Score >= 0 && s.Score <= 1);
+        }
+    }
+
+    [Fact]
     public void Image_scores_stay_within_zero_and_one()
     {
         var random = new Random(9);
