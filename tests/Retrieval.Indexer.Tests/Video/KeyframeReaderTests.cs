@@ -66,6 +66,22 @@ public sealed class KeyframeReaderTests(VideoFixture video) : IClassFixture<Vide
     }
 
     [Fact]
+    public async Task A_resumed_read_seeded_with_the_last_kept_frame_drops_its_repeats()
+    {
+        var dedup = new FrameDeduplicator(Options.DuplicateThreshold);
+        var kept = new List<KeptFrame>();
+        var seed = TimeSpan.FromSeconds(10);
+        await foreach (var k in dedup.KeepDistinctAsync(new KeyframeReader(Options).ReadAsync(video.Timeline, seed - TimeSpan.FromTicks(5000)), seed))
+        {
+            kept.Add(k);
+        }
+
+        kept.Select(k => k.Start.TotalSeconds).Should().Equal(14, 20);
+        kept.Select(k => TestVideos.Classify(k.Frame.Image, video.TimelinePictures)).Should().Equal(2, 3);
+        dedup.Duplicates.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
     public async Task A_static_sixty_second_slide_is_sampled_every_interval_and_read_once()
     {
         var stats = new VideoReadStats();

@@ -46,7 +46,7 @@ public sealed class VideoRobustnessTests(VideoFixture video) : IClassFixture<Vid
 
         var act = async () =>
         {
-            await foreach (var k in new FrameDeduplicator(8).KeepDistinctAsync(new KeyframeReader(Options).ReadAsync(path)))
+            await foreach (var k in new FrameDeduplicator(Options.DuplicateThreshold).KeepDistinctAsync(new KeyframeReader(Options).ReadAsync(path)))
             {
                 kept.Add(k);
             }

@@ -12,12 +12,12 @@ namespace Retrieval.Indexer.Sources.Video;
 /// </summary>
 public sealed class FrameDeduplicator(int threshold)
 {
-    /// <summary>Frames offered.</summary>
+    /// <summary>Frames offered (a resume's seed frame included).</summary>
     public int Seen { get; private set; }
 
     public int Kept { get; private set; }
 
-    /// <summary>Frames folded into a kept frame instead of being read.</summary>
+    /// <summary>Frames folded into a kept frame (or into the seed frame) instead of being read.</summary>
     public int Duplicates { get; private set; }
 
     /// <summary>
@@ -25,11 +25,16 @@ public sealed class FrameDeduplicator(int threshold)
     /// a <see cref="VideoReadException"/>, the frame held back is handed on first, then the exception
     /// is rethrown, so what was decoded before the damage is not lost.
     /// </summary>
-    public async IAsyncEnumerable<KeptFrame> KeepDistinctAsync(IAsyncEnumerable<VideoFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="seedTime">
+    /// When resuming a video: the time of the last frame kept before. A first frame within a
+    /// millisecond of it is that frame again; it is not handed on, and the frames that look like it
+    /// are dropped as its duplicates instead of starting a new stretch.
+    /// </param>
+    public async IAsyncEnumerable<KeptFrame> KeepDistinctAsync(IAsyncEnumerable<VideoFrame> frames, TimeSpan? seedTime = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
         KeptFrame? held = null;
-        FrameFingerprint? heldPrint = null;
+        FrameFingerprint? reference = null;
         ExceptionDispatchInfo? failure = null;
         await using var source = frames.GetAsyncEnumerator(cancellationToken);
         while (true)
@@ -48,12 +53,22 @@ public sealed class FrameDeduplicator(int threshold)
             }
 
             var frame = source.Current;
-            Seen++;
             var print = threshold >= 0 ? FrameFingerprint.Of(frame.Image) : null;
-            if (held is not null && heldPrint is not null && print is not null && heldPrint.Distance(print) <= threshold)
+            Seen++;
+            if (Seen == 1 && seedTime is { } seed && (frame.Time - seed).Duration() < TimeSpan.FromMilliseconds(1))
+            {
+                reference = print;
+                continue;
+            }
+
+            if (reference is not null && print is not null && reference.Distance(print) <= threshold)
             {
                 Duplicates++;
-                held = held with { End = frame.Time, Duplicates = held.Duplicates + 1 };
+                if (held is not null)
+                {
+                    held = held with { End = frame.Time, Duplicates = held.Duplicates + 1 };
+                }
+
                 continue;
             }
 
@@ -64,7 +79,7 @@ public sealed class FrameDeduplicator(int threshold)
 
             Kept++;
             held = new KeptFrame(frame, frame.Time, 0);
-            heldPrint = print;
+            reference = print;
         }
 
         if (held is not null)

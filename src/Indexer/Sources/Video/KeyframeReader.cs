@@ -92,7 +92,7 @@ public sealed partial class KeyframeReader
                         continue;
                     }
 
-                    var time = start + TimeSpan.FromTicks(Math.Max(0, announced.Pts) * TimeSpan.TicksPerMicrosecond);
+                    var time = TimeSpan.FromTicks(Math.Max(0, announced.Pts) * TimeSpan.TicksPerMicrosecond);
                     var frame = new VideoFrame(new RgbImage(announced.Width, announced.Height, pixels), time, index++, announced.IsKeyframe, video);
                     last = time;
                     stats.FramesRead = index;
@@ -122,10 +122,12 @@ public sealed partial class KeyframeReader
             StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+verbose" };
+        // Timestamps count from the start of the file (the container's start time is 0) whether or not
+        // the read seeks: -copyts keeps them unshifted by -ss, -start_at_zero removes the start time.
+        var arguments = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+verbose", "-copyts", "-start_at_zero" };
         if (start > TimeSpan.Zero)
         {
-            // Input seeking: fast to the keyframe before, then exact (ffmpeg drops the frames before start); times restart at 0.
+            // Input seeking: fast to the keyframe before, then exact (ffmpeg drops the frames before start).
             arguments.AddRange(["-ss", start.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture)]);
         }
 
@@ -157,6 +159,12 @@ public sealed partial class KeyframeReader
             if (start == TimeSpan.Zero)
             {
                 throw new VideoReadException(path, VideoErrorKind.Unreadable, errorText.Length > 0 ? $"no frame could be decoded: {errorText}" : "the video stream has no frames", 0, null, stats.Video?.Duration);
+            }
+
+            if (errors.Count > 0)
+            {
+                // Resumed into the damage that stopped the read before.
+                throw new VideoReadException(path, VideoErrorKind.Truncated, string.Create(CultureInfo.InvariantCulture, $"no frame after {start.TotalSeconds:0.0} s could be decoded: {errorText}"), 0, null, VideoProbe.ParseHeader(header)?.Duration);
             }
 
             // Resumed past the last frame: nothing more to read.
