@@ -10,8 +10,18 @@ namespace Retrieval.Indexer.Sources.Video;
 /// stretch. A kept frame is handed on once its stretch is known: when a different frame arrives or
 /// the video ends. One instance per video read; not thread-safe.
 /// </summary>
-public sealed class FrameDeduplicator(int threshold)
+public sealed class FrameDeduplicator
 {
+    private readonly int threshold;
+
+    /// <param name="threshold">The largest <see cref="FrameFingerprint"/> distance (0..255) of a duplicate; -1 keeps every frame.</param>
+    public FrameDeduplicator(int threshold)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threshold, -1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 255);
+        this.threshold = threshold;
+    }
+
     /// <summary>Frames offered (a resume's seed frame included).</summary>
     public int Seen { get; private set; }
 
