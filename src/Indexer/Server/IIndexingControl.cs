@@ -32,8 +32,11 @@ public interface IIndexingControl
 
     IndexingSnapshot Snapshot();
 
-    /// <summary>Queues one indexing run over <paramref name="folder"/> (a full path that exists); returns how many runs are ahead of it.</summary>
-    int Enqueue(string folder);
+    /// <summary>
+    /// Queues one indexing run over <paramref name="folder"/> (a full path that exists); returns how
+    /// many runs are ahead of it, or null when the queue is full.
+    /// </summary>
+    int? Enqueue(string folder);
 }
 
 /// <summary>No indexer: the index is read-only here (or written by another process).</summary>
@@ -45,5 +48,5 @@ public sealed class DisabledIndexing : IIndexingControl
 
     public IndexingSnapshot Snapshot() => IndexingSnapshot.Disabled;
 
-    public int Enqueue(string folder) => throw new InvalidOperationException("This server does not index: it was started with --read-only.");
+    public int? Enqueue(string folder) => throw new InvalidOperationException("This server does not index: it was started with --read-only.");
 }

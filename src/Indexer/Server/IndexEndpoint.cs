@@ -50,7 +50,11 @@ internal static class IndexEndpoint
             return ApiProblems.Forbidden("This server does not index; restart it without --read-only.");
         }
 
-        var position = indexing.Enqueue(full);
+        if (indexing.Enqueue(full) is not { } position)
+        {
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Indexing queue full", $"{PipelineIndexing.MaxPendingFolders} folders are already waiting to be indexed; try again when /api/status shows fewer.");
+        }
+
         return TypedResults.Accepted("/api/status", new IndexAcceptedJson(full, position));
     }
 }

@@ -15,7 +15,8 @@ internal static class RealPath
     public static string? Resolve(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
+        // Not Path.GetFullPath: it drops "dir/.." by the text, but after a link ".." leaves the link's target.
+        var full = Path.IsPathRooted(path) ? path : Path.Join(Directory.GetCurrentDirectory(), path);
         var current = Path.GetPathRoot(full);
         if (string.IsNullOrEmpty(current))
         {

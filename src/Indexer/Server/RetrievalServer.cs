@@ -49,7 +49,7 @@ public static class RetrievalServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(store);
-        services.AddSingleton(Searcher.Create(store));
+        services.AddSingleton(Searcher.Create(new CachedSearchReads(store)));
         services.AddSingleton<SearchService>();
         services.AddSingleton<ThumbnailCache>();
         services.AddSingleton<IndexGeneration>();

@@ -1,7 +1,9 @@
 // retrieval: the search page. Plain JavaScript, no build step; talks only to /api (see /openapi.json).
 'use strict';
 
-const PAGE = 24;
+const params = new URLSearchParams(location.search);
+// Results per request; ?top=N in the address changes it (1..100).
+const PAGE = Math.min(100, Math.max(1, Number(params.get('top')) || 24));
 const DEBOUNCE_MS = 180;
 const THUMB = 320;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -88,7 +90,10 @@ async function search(text) {
   state.query = query;
   const seq = ++state.seq;
   state.abort?.abort();
-  history.replaceState(null, '', query ? `?q=${encodeURIComponent(query)}` : location.pathname);
+  const address = new URLSearchParams(location.search);
+  if (query) address.set('q', query);
+  else address.delete('q');
+  history.replaceState(null, '', address.size > 0 ? `?${address}` : location.pathname);
   if (!query) {
     state.items = [];
     state.total = 0;
@@ -554,7 +559,7 @@ document.addEventListener('visibilitychange', () => { if (!document.hidden) refr
 // ---- Start ---------------------------------------------------------------------------------
 
 refreshStatus();
-const initial = new URLSearchParams(location.search).get('q');
+const initial = params.get('q');
 if (initial) {
   ui.q.value = initial;
   search(initial);

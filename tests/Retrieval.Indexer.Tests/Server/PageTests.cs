@@ -13,7 +13,8 @@ namespace Retrieval.Indexer.Tests.Server;
 /// real index: search as you type, results in the API's order with outlines over the matched words,
 /// the viewer with every line outlined, selectable and copyable text, keyboard use.
 /// </summary>
-public sealed class PageTests(SyntheticServerFixture fixture, ITestOutputHelper output) : IClassFixture<SyntheticServerFixture>
+[Collection(ServedIndexCollection.Name)]
+public sealed class PageTests(ServedIndexFixture fixture, ITestOutputHelper output)
 {
     private const int Width = 1000;
     private const int Height = 700;
@@ -43,8 +44,9 @@ public sealed class PageTests(SyntheticServerFixture fixture, ITestOutputHelper 
             }
         };
 
+        var status = (await fixture.Client.GetFromJsonAsync<StatusJson>("/api/status"))!;
         await page.GotoAsync(fixture.Server.BaseAddress.ToString());
-        await Assertions.Expect(page.Locator("#status-text")).ToContainTextAsync("6 images");
+        await Assertions.Expect(page.Locator("#status-text")).ToContainTextAsync($"{status.Index.Images} images · {status.Index.Lines} lines");
 
         // Search as you type: keys one by one, the debounced search runs once typing pauses.
         await page.Locator("#q").PressSequentiallyAsync("exit", new() { Delay = 40 });
@@ -59,7 +61,7 @@ public sealed class PageTests(SyntheticServerFixture fixture, ITestOutputHelper 
         for (var i = 0; i < expected.Results.Count; i++)
         {
             var scene = fixture.Files.Single(f => f.RelativePath == expected.Results[i].Path);
-            var word = WordBox(scene, "EXIT");
+            var word = ApiAssertions.WordBox(scene, "EXIT");
             var drawn = await OutlineOnScreenAsync(cards.Nth(i), scene);
             var wanted = await ImageToScreenAsync(cards.Nth(i), scene, word);
             output.WriteLine($"{scene.RelativePath}: outline {drawn}, word {wanted}");
@@ -91,6 +93,7 @@ public sealed class PageTests(SyntheticServerFixture fixture, ITestOutputHelper 
         // The text is selectable on the image and copyable with the button.
         var selected = await page.EvaluateAsync<string>("() => { const r = document.createRange(); r.selectNodeContents(document.getElementById('text-layer')); const s = getSelection(); s.removeAllRanges(); s.addRange(r); return s.toString(); }");
         selected.Should().Contain(text.Lines[0].Text);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestArtifacts.Folder, "page-viewer.png") });
         await page.EvaluateAsync("() => getSelection().removeAllRanges()");
         await page.Locator("#copy-text").ClickAsync();
         await Assertions.Expect(page.Locator("#copy-text")).ToHaveTextAsync("Copied");
@@ -113,18 +116,45 @@ public sealed class PageTests(SyntheticServerFixture fixture, ITestOutputHelper 
         errors.Should().BeEmpty("the page logs no script errors");
     }
 
-    private static Quad WordBox(SceneFile scene, string word)
+    [Fact]
+    public async Task On_a_phone_screen_results_load_page_by_page_as_you_scroll_and_the_viewer_fills_the_screen()
     {
-        foreach (var (text, box) in scene.Lines)
+        if (ChromiumBrowser.SkipReason is { } reason)
         {
-            var at = text.IndexOf(word, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                return box.Slice((float)at / text.Length, (float)(at + word.Length) / text.Length);
-            }
+            output.WriteLine("Skipped: " + reason);
+            return;
         }
 
-        throw new InvalidOperationException($"{scene.RelativePath} does not show {word}.");
+        var expected = (await fixture.Client.GetFromJsonAsync<SearchPageJson>("/api/search?q=exit"))!;
+        await using var browser = await ChromiumBrowser.LaunchAsync(390, 844);
+        var page = await browser.Context.NewPageAsync();
+        var searches = new List<string>();
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/api/search", StringComparison.Ordinal))
+            {
+                searches.Add(new Uri(r.Url).Query);
+            }
+        };
+
+        // One result per request: the page fetches the next page whenever the end of the list is in view.
+        await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/?top=1&q=exit").ToString());
+        var cards = page.Locator("#results .card > a");
+        await Assertions.Expect(cards).ToHaveCountAsync(expected.Results.Count);
+        (await cards.EvaluateAllAsync<long[]>("links => links.map(a => Number(a.dataset.id))")).Should().Equal(expected.Results.Select(r => r.Id));
+        searches.Should().Equal(Enumerable.Range(0, expected.Results.Count).Select(i => $"?q=exit&top=1&offset={i}"));
+        await Assertions.Expect(page.Locator("#more")).ToBeHiddenAsync();
+
+        // Two readable columns on a phone, and a viewer that takes the whole screen.
+        var width = await cards.First.EvaluateAsync<double>("a => a.getBoundingClientRect().width");
+        width.Should().BeInRange(150, 195);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestArtifacts.Folder, "page-phone.png") });
+        await cards.First.ClickAsync();
+        await Assertions.Expect(page.Locator("#line-list li").First).ToBeVisibleAsync();
+        var viewer = await page.Locator("#viewer").EvaluateAsync<double[]>("d => { const r = d.getBoundingClientRect(); return [r.width, r.height]; }");
+        viewer.Should().Equal(390, 844);
+        await page.Locator("#viewer-close").ClickAsync();
+        await Assertions.Expect(page.Locator("#viewer")).ToBeHiddenAsync();
     }
 
     /// <summary>The screen box of the card's first match outline.</summary>
