@@ -66,6 +66,8 @@ public sealed record ServeOptions
         {
             errors.AddRange(Urls.Where(u => !ServerUrls.IsValid(u)).Select(u =>
                 $"'{u}' is not an address to listen on: use http://HOST:PORT, e.g. {DefaultUrl} (port 0 picks a free one)."));
+            errors.AddRange(Urls.Where(u => ServerUrls.IsValid(u) && ServerUrls.Host(u)!.Equals("localhost", StringComparison.OrdinalIgnoreCase) && u.TrimEnd('/').EndsWith(":0", StringComparison.Ordinal))
+                .Select(u => $"'{u}': a free port (0) cannot be picked for localhost; use http://127.0.0.1:0."));
         }
 
         if (Urls is { Count: > 0 } && ApiKey is null && ListensBeyondLoopback)

@@ -1,63 +1,45 @@
-// retrieval: the search page. Plain JavaScript, no build step; talks only to /api (see /openapi.json).
-'use strict';
+// retrieval: the search page. Plain JavaScript modules, no build step; talks only to /api (see /openapi.json).
+// This module: the search box, the result grid, paging as you scroll, keyboard moves, start-up.
+import { api, onKeyNeeded, rememberKey } from './api.js';
+import { clock, overlay, span } from './draw.js';
+import { lastStatus, refreshStatus } from './status.js';
+import { createViewer } from './viewer.js';
 
 const params = new URLSearchParams(location.search);
 // Results per request; ?top=N in the address changes it (1..100).
 const PAGE = Math.min(100, Math.max(1, Number(params.get('top')) || 24));
 const DEBOUNCE_MS = 180;
 const THUMB = 320;
-const SVG = 'http://www.w3.org/2000/svg';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
   form: $('search-form'), q: $('q'), summary: $('summary'), message: $('message'), results: $('results'),
-  more: $('more'), moreButton: $('more-button'), sentinel: $('sentinel'),
-  status: $('status-text'), progress: $('status-progress'), keyForm: $('key-form'), key: $('key'),
-  viewer: $('viewer'), title: $('viewer-title'), time: $('viewer-time'), score: $('viewer-score'),
-  stage: $('stage'), canvas: $('canvas'), image: $('viewer-image'), overlay: $('viewer-overlay'),
-  textLayer: $('text-layer'), lines: $('line-list'), linesSummary: $('lines-summary'),
-  copy: $('copy-text'), open: $('viewer-open'), prev: $('viewer-prev'), next: $('viewer-next'), close: $('viewer-close'),
+  more: $('more'), moreButton: $('more-button'), sentinel: $('sentinel'), keyForm: $('key-form'), key: $('key'),
 };
 
-const state = {
-  query: '', items: [], total: 0, loading: false, seq: 0, abort: null, timer: 0,
-  viewing: -1, viewText: null, counts: null, indexer: null, needKey: false,
-};
+const state = { query: '', items: [], total: 0, loading: false, seq: 0, abort: null, timer: 0, needKey: false };
 
-// ---- API -----------------------------------------------------------------------------------
+const viewer = createViewer({
+  item: (i) => state.items[i],
+  count: () => state.items.length,
+  total: () => state.total,
+  loadMore: () => loadMore(),
+  focus: (i) => focusCard(i),
+});
 
-class ApiError extends Error {
-  constructor(status, detail) { super(detail); this.status = status; }
-}
+// ---- The API key, when the server asks for one ----------------------------------------------
 
-async function api(path, options = {}) {
-  const headers = new Headers(options.headers || {});
-  const key = localStorage.getItem('retrieval-key');
-  if (key) headers.set('X-Api-Key', key);
-  const response = await fetch(path, { ...options, headers });
-  if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`;
-    try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
-    if (response.status === 401) askForKey();
-    throw new ApiError(response.status, detail);
-  }
-  return response.status === 204 ? null : response.json();
-}
-
-function askForKey() {
+onKeyNeeded(() => {
   state.needKey = true;
   ui.keyForm.hidden = false;
-}
+});
 
 ui.keyForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  const key = ui.key.value.trim();
-  localStorage.setItem('retrieval-key', key);
-  // Image requests cannot send headers; the server reads the key from this cookie for reads only.
-  document.cookie = `retrieval-key=${encodeURIComponent(key)}; path=/; SameSite=Strict`;
+  rememberKey(ui.key.value.trim());
   ui.keyForm.hidden = true;
   state.needKey = false;
-  refreshStatus();
+  refreshStatus(() => state.needKey);
   if (state.query) search(state.query);
 });
 
@@ -115,7 +97,7 @@ async function fetchPage(query, offset, seq, replace) {
   const abort = new AbortController();
   state.abort = abort;
   state.loading = true;
-  ui.summary.textContent = replace ? 'Searching…' : ui.summary.textContent;
+  if (replace) ui.summary.textContent = 'Searching…';
   try {
     const page = await api(`/api/search?q=${encodeURIComponent(query)}&top=${PAGE}&offset=${offset}`, { signal: abort.signal });
     if (seq !== state.seq) return;
@@ -145,8 +127,8 @@ async function fetchPage(query, offset, seq, replace) {
   } finally {
     if (state.abort === abort) state.loading = false;
   }
-  // A tall screen may show the sentinel before any scrolling.
-  if (seq === state.seq && isVisible(ui.sentinel)) loadMore();
+  // A tall screen may show the end of the list before any scrolling.
+  if (seq === state.seq && nearEnd()) loadMore();
 }
 
 function card(item, index) {
@@ -177,48 +159,20 @@ function card(item, index) {
   a.addEventListener('click', (event) => {
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
-    openViewer(index);
+    viewer.open(index);
   });
   li.append(a);
   return li;
-}
-
-function span(className, text) {
-  const s = document.createElement('span');
-  s.className = className;
-  s.textContent = text;
-  return s;
-}
-
-/** An SVG over an image of width x height (same box, same fit) with line and match outlines. */
-function overlay(width, height, lines, matches, svg = document.createElementNS(SVG, 'svg')) {
-  svg.replaceChildren();
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-  svg.setAttribute('aria-hidden', 'true');
-  lines.forEach((line, i) => svg.append(polygon(line.quad, 'line', line.text, i)));
-  matches.forEach((m) => svg.append(polygon(m.quad, 'match', m.text)));
-  return svg;
-}
-
-function polygon(quad, className, text, index) {
-  const p = document.createElementNS(SVG, 'polygon');
-  p.setAttribute('points', quad.map(([x, y]) => `${x},${y}`).join(' '));
-  p.setAttribute('class', className);
-  p.dataset.text = text;
-  if (index !== undefined) p.dataset.line = String(index);
-  return p;
 }
 
 function emptyMessage(query) {
   const tries = [];
   const words = query.replace(/"/g, ' ').split(/\s+/).filter(Boolean);
   if (query.includes('"')) tries.push(['the words without quotes, in any order', words.join(' ')]);
-  if (words.length > 1) {
-    const longest = [...words].sort((a, b) => b.length - a.length)[0];
-    tries.push(['one word on its own', longest]);
+  if (words.length > 1) tries.push(['one word on its own', [...words].sort((a, b) => b.length - a.length)[0]]);
+  if (words.length === 1 && words[0].length > 5) {
+    tries.push(['part of the word (the reader may have misread a letter)', words[0].slice(0, Math.ceil(words[0].length * 0.6))]);
   }
-  if (words.length === 1 && words[0].length > 5) tries.push(['part of the word (the reader may have misread a letter)', words[0].slice(0, Math.ceil(words[0].length * 0.6))]);
   const box = document.createElement('div');
   const h = document.createElement('h2');
   h.textContent = `No image shows “${query}”.`;
@@ -236,11 +190,11 @@ function emptyMessage(query) {
   const tip = document.createElement('li');
   tip.textContent = 'Searches match whole words best; case and accents do not matter.';
   ul.append(tip);
-  if (state.counts) {
+  if (lastStatus) {
     const size = document.createElement('li');
-    size.textContent = state.indexer?.running
-      ? `The index is still growing (${state.counts.images.toLocaleString()} images so far); try again in a moment.`
-      : `The index holds ${state.counts.images.toLocaleString()} images.`;
+    size.textContent = lastStatus.indexer.running
+      ? `The index is still growing (${lastStatus.index.images.toLocaleString()} images so far); try again in a moment.`
+      : `The index holds ${lastStatus.index.images.toLocaleString()} images.`;
     ul.append(size);
   }
   box.append(h, ul);
@@ -271,9 +225,8 @@ new IntersectionObserver((entries) => {
 }, { rootMargin: '600px' }).observe(ui.sentinel);
 ui.moreButton.addEventListener('click', loadMore);
 
-function isVisible(element) {
-  const rect = element.getBoundingClientRect();
-  return rect.top < window.innerHeight + 600;
+function nearEnd() {
+  return ui.sentinel.getBoundingClientRect().top < window.innerHeight + 600;
 }
 
 // ---- Keyboard in the grid ------------------------------------------------------------------
@@ -307,258 +260,16 @@ ui.results.addEventListener('keydown', (event) => {
 });
 
 document.addEventListener('keydown', (event) => {
-  if (event.key === '/' && !ui.viewer.open && document.activeElement !== ui.q && !(event.target instanceof HTMLInputElement)) {
+  if (event.key === '/' && !viewer.isOpen() && !(event.target instanceof HTMLInputElement)) {
     event.preventDefault();
     ui.q.focus();
     ui.q.select();
   }
 });
 
-// ---- Viewer --------------------------------------------------------------------------------
-
-async function openViewer(index) {
-  const item = state.items[index];
-  if (!item) return;
-  state.viewing = index;
-  state.viewText = null;
-  ui.title.textContent = item.path;
-  ui.score.textContent = `score ${item.score.toFixed(2)}`;
-  ui.time.hidden = !item.video;
-  ui.time.textContent = item.video ? `▶ ${clock(item.video.seconds)}` : '';
-  ui.open.href = item.image;
-  ui.prev.disabled = index === 0;
-  ui.next.disabled = index >= state.total - 1;
-  ui.lines.replaceChildren();
-  ui.textLayer.replaceChildren();
-  ui.linesSummary.textContent = 'Reading…';
-  ui.copy.textContent = 'Copy text';
-  ui.canvas.style.width = `${item.width}px`;
-  ui.canvas.style.height = `${item.height}px`;
-  ui.image.onerror = () => { ui.image.onerror = null; ui.image.src = `${item.thumbnail}?size=1024`; };
-  ui.image.src = item.video ? `${item.thumbnail}?size=1024` : item.image;
-  overlay(item.width, item.height, [], item.matches, ui.overlay);
-  if (!ui.viewer.open) ui.viewer.showModal();
-  fit();
-  try {
-    const text = await api(`/api/images/${item.id}/text`);
-    if (state.viewing !== index) return;
-    state.viewText = text;
-    showText(item, text);
-  } catch (error) {
-    if (state.viewing === index) ui.linesSummary.textContent = error.message;
-  }
-}
-
-function showText(item, text) {
-  overlay(text.width, text.height, text.lines, item.matches, ui.overlay);
-  ui.linesSummary.textContent = text.lines.length === 0
-    ? (text.error ? `Not read: ${text.error}` : 'No text was found in this image.')
-    : `${text.lines.length} line${text.lines.length === 1 ? '' : 's'} · select text on the image or here`;
-  const list = document.createDocumentFragment();
-  const layer = document.createDocumentFragment();
-  text.lines.forEach((line, i) => {
-    const matched = item.matches.filter((m) => inside(center(m.quad), line.quad));
-    const li = document.createElement('li');
-    li.dataset.line = String(i);
-    li.classList.toggle('matched', matched.length > 0);
-    li.append(...highlight(line.text, matched.map((m) => m.text)));
-    li.addEventListener('mouseenter', () => hoverLine(i, true));
-    li.addEventListener('mouseleave', () => hoverLine(i, false));
-    list.append(li);
-    layer.append(textSpan(line));
-  });
-  ui.lines.replaceChildren(list);
-  ui.textLayer.replaceChildren(layer);
-  fitText();
-}
-
-/** A transparent, selectable span laid over a line's quad, so the text can be selected on the image. */
-function textSpan(line) {
-  const [tl, tr, , bl] = line.quad;
-  const width = Math.hypot(tr[0] - tl[0], tr[1] - tl[1]);
-  const height = Math.hypot(bl[0] - tl[0], bl[1] - tl[1]);
-  const angle = Math.atan2(tr[1] - tl[1], tr[0] - tl[0]);
-  const s = document.createElement('span');
-  s.textContent = line.text + '\n';
-  s.style.left = `${tl[0]}px`;
-  s.style.top = `${tl[1]}px`;
-  s.style.fontSize = `${Math.max(4, height * 0.85)}px`;
-  s.dataset.width = String(width);
-  s.dataset.angle = String(angle);
-  return s;
-}
-
-/** Stretches each text span to its line's width once the browser has measured it. */
-function fitText() {
-  for (const s of ui.textLayer.children) {
-    const natural = s.offsetWidth || 1;
-    const scale = Number(s.dataset.width) / natural;
-    s.style.transform = `rotate(${s.dataset.angle}rad) scaleX(${scale})`;
-  }
-}
-
-function highlight(text, words) {
-  const lower = text.toLowerCase();
-  const marks = [];
-  for (const word of words) {
-    const at = lower.indexOf(word.toLowerCase());
-    if (at >= 0 && word) marks.push([at, at + word.length]);
-  }
-  marks.sort((a, b) => a[0] - b[0]);
-  const parts = [];
-  let position = 0;
-  for (const [from, to] of marks) {
-    if (from < position) continue;
-    parts.push(text.slice(position, from));
-    const mark = document.createElement('mark');
-    mark.textContent = text.slice(from, to);
-    parts.push(mark);
-    position = to;
-  }
-  parts.push(text.slice(position));
-  return parts;
-}
-
-function hoverLine(index, on) {
-  ui.overlay.querySelector(`polygon.line[data-line="${index}"]`)?.classList.toggle('hover', on);
-}
-
-function center(quad) {
-  return [quad.reduce((s, p) => s + p[0], 0) / 4, quad.reduce((s, p) => s + p[1], 0) / 4];
-}
-
-function inside([x, y], quad) {
-  let sign = 0;
-  for (let i = 0; i < 4; i++) {
-    const [ax, ay] = quad[i];
-    const [bx, by] = quad[(i + 1) % 4];
-    const cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
-    if (cross !== 0) {
-      if (sign !== 0 && Math.sign(cross) !== sign) return false;
-      sign = Math.sign(cross);
-    }
-  }
-  return true;
-}
-
-/** Scales the image-sized canvas to fit the stage, centred. */
-function fit() {
-  const item = state.items[state.viewing];
-  if (!item || !ui.viewer.open || !item.width) return;
-  const box = ui.stage.getBoundingClientRect();
-  const scale = Math.min(box.width / item.width, box.height / item.height, 4);
-  const x = (box.width - item.width * scale) / 2;
-  const y = (box.height - item.height * scale) / 2;
-  ui.canvas.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
-}
-
-window.addEventListener('resize', fit);
-
-function closeViewer() {
-  if (ui.viewer.open) ui.viewer.close();
-}
-
-ui.viewer.addEventListener('close', () => {
-  const index = state.viewing;
-  state.viewing = -1;
-  ui.image.removeAttribute('src');
-  focusCard(index);
-});
-
-ui.viewer.addEventListener('keydown', async (event) => {
-  if (event.target instanceof HTMLInputElement) return;
-  if (event.key === 'ArrowRight') {
-    event.preventDefault();
-    await step(1);
-  } else if (event.key === 'ArrowLeft') {
-    event.preventDefault();
-    await step(-1);
-  } else if (event.key === 'c' && !event.ctrlKey && !event.metaKey && !window.getSelection()?.toString()) {
-    copyText();
-  }
-});
-
-ui.viewer.addEventListener('click', (event) => {
-  // A click on the backdrop (outside the dialog's box) closes it.
-  if (event.target === ui.viewer) closeViewer();
-});
-
-async function step(delta) {
-  const next = state.viewing + delta;
-  if (next < 0 || next >= state.total) return;
-  if (next >= state.items.length) await loadMore();
-  if (next < state.items.length) openViewer(next);
-}
-
-ui.prev.addEventListener('click', () => step(-1));
-ui.next.addEventListener('click', () => step(1));
-ui.close.addEventListener('click', closeViewer);
-ui.copy.addEventListener('click', copyText);
-
-async function copyText() {
-  const text = (state.viewText?.lines || []).map((l) => l.text).join('\n');
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // Without clipboard permission: copy through a selection, as browsers always allowed.
-    const area = document.createElement('textarea');
-    area.value = text;
-    ui.viewer.append(area);
-    area.select();
-    document.execCommand('copy');
-    area.remove();
-  }
-  ui.copy.textContent = 'Copied';
-  setTimeout(() => { ui.copy.textContent = 'Copy text'; }, 1500);
-}
-
-function clock(seconds) {
-  const m = Math.floor(seconds / 60);
-  const s = seconds - m * 60;
-  const h = Math.floor(m / 60);
-  const mm = String(m % 60).padStart(h > 0 ? 2 : 1, '0');
-  return `${h > 0 ? `${h}:` : ''}${mm}:${s.toFixed(1).padStart(4, '0')}`;
-}
-
-// ---- Status strip --------------------------------------------------------------------------
-
-async function refreshStatus() {
-  let delay = 10000;
-  try {
-    const status = await api('/api/status');
-    state.counts = status.index;
-    state.indexer = status.indexer;
-    const parts = [`${status.index.images.toLocaleString()} images`, `${status.index.lines.toLocaleString()} lines`];
-    const x = status.indexer;
-    if (x.running || x.queueLength > 0) {
-      const done = x.indexed + x.failed;
-      const total = done + x.queueLength;
-      parts.push(`indexing ${done.toLocaleString()}/${total.toLocaleString()} (${x.imagesPerSecond.toFixed(1)}/s)`);
-      ui.progress.hidden = false;
-      ui.progress.max = Math.max(1, total);
-      ui.progress.value = done;
-      delay = 2000;
-    } else {
-      ui.progress.hidden = true;
-    }
-    ui.status.replaceChildren(parts.join(' · '));
-    if (status.index.failed > 0) {
-      const failed = span('failed', ` · ${status.index.failed.toLocaleString()} failed`);
-      failed.title = status.failures.map((f) => `${f.path}: ${f.error}`).join('\n');
-      ui.status.append(failed);
-    }
-  } catch (error) {
-    ui.status.textContent = state.needKey ? 'Enter the API key to search.' : `Status unavailable: ${error.message}`;
-  }
-  clearTimeout(state.statusTimer);
-  state.statusTimer = setTimeout(refreshStatus, document.hidden ? 30000 : delay);
-}
-
-document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshStatus(); });
-
 // ---- Start ---------------------------------------------------------------------------------
 
-refreshStatus();
+refreshStatus(() => state.needKey);
 const initial = params.get('q');
 if (initial) {
   ui.q.value = initial;

@@ -40,6 +40,17 @@ public sealed class AccessTests(ServedIndexFixture fixture)
     }
 
     [Fact]
+    public void Every_invalid_option_is_reported_at_once()
+    {
+        var options = Options(["ftp://127.0.0.1:21", "http://localhost:0", "http://0.0.0.0:8080"]) with { ReadOnly = true, WatchFolders = ["/no/such/folder"] };
+
+        var start = () => RetrievalServer.Build(options, fixture.Store);
+
+        start.Should().Throw<ArgumentException>()
+            .Which.Message.Should().ContainAll("'ftp://127.0.0.1:21' is not an address", "use http://127.0.0.1:0", "without an API key", "--watch needs a writable index", "'/no/such/folder' does not exist");
+    }
+
+    [Fact]
     public void A_short_api_key_is_refused()
     {
         var start = () => RetrievalServer.Build(Options(["http://0.0.0.0:0"]) with { ApiKey = "secret" }, fixture.Store);
