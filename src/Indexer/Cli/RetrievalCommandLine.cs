@@ -13,6 +13,7 @@ public static class RetrievalCommandLine
         root.Subcommands.Add(IndexCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;

@@ -28,14 +28,31 @@ public sealed record IndexingSummary(
 /// Each stage has its own parallelism (<see cref="IndexingOptions"/>); model sessions are created
 /// before any file is read, so a missing or broken model fails the run at once. A bad file is an
 /// item error recorded in the index and the summary, never a failed run; an unwritable index is.
+/// One run at a time: a second caller (the watcher and the server's queue share a pipeline in
+/// <c>retrieval serve</c>) waits for the first to finish, so <see cref="Status"/> describes one run.
 /// </summary>
 public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions options, ILoggerFactory loggerFactory)
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<IndexingPipeline>();
 
+    private readonly SemaphoreSlim oneRun = new(1, 1);
+
     public IndexingStatus Status { get; } = new();
 
     public async Task<IndexingSummary> RunAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    {
+        await oneRun.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunOnceAsync(roots, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            oneRun.Release();
+        }
+    }
+
+    private async Task<IndexingSummary> RunOnceAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
     {
         options.Validate();
         var catalog = ModelCatalog.Open(options.ModelsDirectory);
