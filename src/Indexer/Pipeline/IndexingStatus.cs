@@ -40,10 +40,17 @@ public sealed class IndexingStatus
     /// <summary>Images written (indexed or failed) per second of this run.</summary>
     public double ImagesPerSecond => clock.Elapsed.TotalSeconds > 0 ? (Indexed + Failed) / clock.Elapsed.TotalSeconds : 0;
 
+    /// <summary>Starts a run from zero: a watching host runs the pipeline again and again, and each summary and log line is about one run.</summary>
     internal void Start()
     {
+        Interlocked.Exchange(ref discovered, 0);
+        Interlocked.Exchange(ref skipped, 0);
+        Interlocked.Exchange(ref indexed, 0);
+        Interlocked.Exchange(ref failed, 0);
+        Interlocked.Exchange(ref lines, 0);
+        Interlocked.Exchange(ref pruned, 0);
         Running = true;
-        clock.Start();
+        clock.Restart();
     }
 
     internal void Stop()
