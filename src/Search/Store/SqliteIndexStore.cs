@@ -78,7 +78,7 @@ public sealed class SqliteIndexStore : IIndexStore
 
                 using var transaction = connection.BeginTransaction(deferred: false);
                 SqliteIndexMeta.Ensure(connection, transaction, Location, modelHashes, folding);
-                transaction.Commit();
+                SqliteCommit.Commit(transaction);
                 return true;
             },
             cancellationToken);
@@ -213,7 +213,7 @@ public sealed class SqliteIndexStore : IIndexStore
                     SqliteSchema.Verify(writer, transaction, connections.Directory);
                 }
 
-                transaction.Commit();
+                SqliteCommit.Commit(transaction);
             }
 
             return new SqliteIndexStore(connections, writer, options.Alternatives);
