@@ -15,6 +15,7 @@ public static class RetrievalCommandLine
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 }
