@@ -16,6 +16,7 @@ public static class RetrievalCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         CommandFailures.Guard(root);
         return root;
     }

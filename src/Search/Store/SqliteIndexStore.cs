@@ -84,6 +84,34 @@ public sealed class SqliteIndexStore : IIndexStore
             cancellationToken);
     }
 
+    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return ReadAsync(connection => Task.FromResult(SqliteSchema.ReadMeta(connection, null, SqliteSchema.SettingKey(key))), cancellationToken);
+    }
+
+    public Task SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return WriteAsync(
+            (connection, _) =>
+            {
+                using var transaction = connection.BeginTransaction(deferred: false);
+                if (value is null)
+                {
+                    SqliteSchema.DeleteMeta(connection, transaction, SqliteSchema.SettingKey(key));
+                }
+                else
+                {
+                    SqliteSchema.WriteMeta(connection, transaction, SqliteSchema.SettingKey(key), value);
+                }
+
+                transaction.Commit();
+                return true;
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<long>> WriteAsync(IReadOnlyList<ImageDocument> batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
