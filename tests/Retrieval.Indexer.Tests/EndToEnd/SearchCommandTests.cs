@@ -19,7 +19,7 @@ public sealed class SearchCommandTests(SearchCollection collection, ITestOutputH
         root.GetProperty("milliseconds").GetDouble().Should().BeGreaterThan(0);
 
         var first = root.GetProperty("results").EnumerateArray().First();
-        Names(first).Should().Equal("id", "path", "score", "matches", "video", "width", "height");
+        Names(first).Should().Equal("id", "path", "score", "matches", "video", "width", "height", "moments");
         first.GetProperty("path").GetString().Should().Be(collection.PathOf("meadow.jpg"));
         first.GetProperty("score").GetDouble().Should().BeInRange(0.8, 1.0);
         first.GetProperty("video").ValueKind.Should().Be(JsonValueKind.Null);
