@@ -19,8 +19,8 @@ public sealed class StatusApiTests(ServedIndexFixture fixture)
         status.Indexer.Enabled.Should().BeTrue();
         status.Indexer.Running.Should().BeFalse();
         status.Indexer.QueueLength.Should().Be(0);
-        // Counters describe the latest run (they restart with each run): a later run finds the files unchanged.
-        (status.Indexer.Indexed + status.Indexer.Skipped).Should().BeGreaterThan(0);
+        // The indexer's counters describe its latest run (they restart with each run), so what the
+        // index holds is checked above through the index counts.
     }
 
     [Fact]
