@@ -7,7 +7,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-for pkg in ${RETRIEVAL_TEST_PACKAGES:-fonts-dejavu-core chromium}; do
+for pkg in ${RETRIEVAL_TEST_PACKAGES:-fonts-dejavu-core ffmpeg chromium}; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 

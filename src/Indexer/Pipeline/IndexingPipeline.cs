@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Sources;
+using Retrieval.Indexer.Sources.Video;
 using Retrieval.Models;
 using Retrieval.Search.Store;
 
@@ -17,7 +18,9 @@ public sealed record IndexingSummary(
     TimeSpan Elapsed,
     bool Cancelled,
     IReadOnlyList<(string Path, string Error)> Failures,
-    IReadOnlyList<SourceProblem> Problems);
+    IReadOnlyList<SourceProblem> Problems,
+    long VideoFrames = 0,
+    long DuplicateFrames = 0);
 
 /// <summary>
 /// The indexing path, one straight line of stages on bounded channels:
@@ -58,7 +61,8 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
         var detectors = Enumerable.Range(0, options.DetectWorkers).Select(_ => DetectStage.Create(catalog, options, loggerFactory)).ToList();
         var recognizers = Enumerable.Range(0, options.RecognizeWorkers).Select(_ => RecognizeStage.Create(catalog, options, loggerFactory)).ToList();
         var failures = new List<(string Path, string Error)>();
-        var walker = FolderWalker.ForImages();
+        var walker = FolderWalker.ForImagesAndVideos();
+        var videos = new VideoSource(store, options, Status, logger);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Status.Start();
         try
@@ -69,7 +73,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             var toWrite = StageRunner.Bounded<ImageWork>(options.ChannelCapacity * 4);
             var decode = new DecodeStage(options.Decode);
 
-            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, seen, toDecode.Writer, cancellationToken), cancellationToken);
+            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, videos, seen, toDecode.Writer, cancellationToken), cancellationToken);
             var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), cancellationToken);
             var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), cancellationToken);
             var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), cancellationToken);
@@ -95,7 +99,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
                 await PruneAsync(roots, seen, cancellationToken).ConfigureAwait(false);
             }
 
-            return new IndexingSummary(Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems);
+            return new IndexingSummary(Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems, Status.Frames, Status.DuplicateFrames);
         }
         finally
         {
@@ -105,8 +109,11 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
         }
     }
 
-    /// <summary>Walks the roots and queues every file that is new or changed since it was indexed.</summary>
-    private async Task EnumerateAsync(IReadOnlyList<string> roots, FolderWalker walker, HashSet<string> seen, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Walks the roots and queues every file that is new or changed since it was indexed; a video is
+    /// expanded into its frames here (one video at a time, its ffmpeg paced by the bounded channel).
+    /// </summary>
+    private async Task EnumerateAsync(IReadOnlyList<string> roots, FolderWalker walker, VideoSource videos, HashSet<string> seen, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -114,6 +121,12 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             {
                 seen.Add(file.Path);
                 Status.AddDiscovered();
+                if (VideoFiles.IsVideo(file.Path))
+                {
+                    await videos.ExpandAsync(file, output, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (!options.Force && !options.Rebuild)
                 {
                     var existing = await store.FindImageAsync(ImageKey.ForFile(file.Path), cancellationToken).ConfigureAwait(false);
