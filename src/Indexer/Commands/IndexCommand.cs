@@ -66,8 +66,14 @@ internal static class IndexCommand
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexingService>());
         using var host = builder.Build();
         var service = host.Services.GetRequiredService<IndexingService>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using (cancellationToken.Register(() => _ = host.StopAsync(CancellationToken.None)))
+
+        // Ctrl+C and SIGTERM reach the host's console lifetime (which keeps the process alive and
+        // signals ApplicationStopping), not cancellationToken: either one stops the run, and the
+        // pipeline commits what it finished before the summary is printed.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await using (interrupted.Token.Register(() => _ = host.StopAsync(CancellationToken.None)))
         {
             await ProgressDisplay.ShowAsync(service.Status, service.Completion).ConfigureAwait(false);
         }

@@ -73,11 +73,28 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             var toWrite = StageRunner.Bounded<ImageWork>(options.ChannelCapacity * 4);
             var decode = new DecodeStage(options.Decode);
 
-            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, videos, seen, toDecode.Writer, cancellationToken), cancellationToken);
-            var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), cancellationToken);
-            var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), cancellationToken);
-            var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), cancellationToken);
-            var writing = new WriteStage(store, options, Status, failures).RunAsync(toWrite.Reader);
+            // A writer that fails (the disk is full, the index became unwritable) stops the stages
+            // before it, which would otherwise wait forever for room in its input; its error is the run's.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var token = stop.Token;
+            async Task WriteAllAsync()
+            {
+                try
+                {
+                    await new WriteStage(store, options, Status, failures).RunAsync(toWrite.Reader).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, videos, seen, toDecode.Writer, token), token);
+            var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), token);
+            var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), token);
+            var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), token);
+            var writing = WriteAllAsync();
 
             var cancelled = false;
             try
@@ -87,6 +104,10 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 cancelled = true;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped by the failed writer; awaiting it below throws its error.
             }
             finally
             {

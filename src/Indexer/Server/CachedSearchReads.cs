@@ -106,6 +106,10 @@ internal sealed class CachedSearchReads(IIndexStore store) : IIndexStore
 
     public Task<IndexCounts> GetCountsAsync(CancellationToken cancellationToken = default) => store.GetCountsAsync(cancellationToken);
 
+    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default) => store.GetSettingAsync(key, cancellationToken);
+
+    public Task SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default) => store.SetSettingAsync(key, value, cancellationToken);
+
     /// <summary>The store belongs to whoever opened it; this view owns nothing.</summary>
     public void Dispose()
     {

@@ -54,13 +54,13 @@ public sealed partial class ModelSession : IDisposable
         InferenceSession session;
         try
         {
-            (sessionOptions, device) = CreateSessionOptions(options, concurrentSessions, logger);
+            (sessionOptions, device) = CreateSessionOptions(path, options, concurrentSessions, logger);
             session = new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e) when (device == ExecutionDevice.Cuda && options.Device == ExecutionDevice.Auto)
         {
             LogCudaFallback(logger, path, e.Message);
-            (sessionOptions, device) = CreateSessionOptions(options with { Device = ExecutionDevice.Cpu }, concurrentSessions, logger);
+            (sessionOptions, device) = CreateSessionOptions(path, options with { Device = ExecutionDevice.Cpu }, concurrentSessions, logger);
             session = new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e)
@@ -112,7 +112,7 @@ public sealed partial class ModelSession : IDisposable
         sessionOptions.Dispose();
     }
 
-    private static (SessionOptions Options, ExecutionDevice Device) CreateSessionOptions(OnnxOptions options, int concurrentSessions, ILogger logger)
+    private static (SessionOptions Options, ExecutionDevice Device) CreateSessionOptions(string path, OnnxOptions options, int concurrentSessions, ILogger logger)
     {
         var so = new SessionOptions
         {
@@ -143,7 +143,7 @@ public sealed partial class ModelSession : IDisposable
                     "(needs CUDA 13 and cuDNN 9 on the machine), or run with --device Cpu.", e);
             }
 
-            LogCudaFallback(logger, "(all models)", e.Message);
+            LogCudaFallback(logger, System.IO.Path.GetFileName(path), e.Message);
             return (so, ExecutionDevice.Cpu);
         }
     }
