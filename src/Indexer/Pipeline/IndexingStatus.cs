@@ -18,8 +18,15 @@ public sealed class IndexingStatus
     private long frames;
     private long duplicateFrames;
     private long failedFrames;
+    private long changes;
 
     public bool Running { get; private set; }
+
+    /// <summary>
+    /// Grows with every record written (image, failure or video frame) or pruned, over all runs, and
+    /// is never reset: what caches of search results compare to know the index changed.
+    /// </summary>
+    public long Changes => Interlocked.Read(ref changes);
 
     public string? Current { get; internal set; }
 
@@ -81,14 +88,20 @@ public sealed class IndexingStatus
 
     internal void AddWritten(bool ok, int lineCount)
     {
+        Interlocked.Increment(ref changes);
         Interlocked.Increment(ref ok ? ref indexed : ref failed);
         Interlocked.Add(ref lines, lineCount);
     }
 
-    internal void AddPruned(int count) => Interlocked.Add(ref pruned, count);
+    internal void AddPruned(int count)
+    {
+        Interlocked.Add(ref changes, count);
+        Interlocked.Add(ref pruned, count);
+    }
 
     internal void AddFrame(bool ok)
     {
+        Interlocked.Increment(ref changes);
         Interlocked.Increment(ref frames);
         if (!ok)
         {

@@ -43,7 +43,8 @@ public sealed record IndexCountsJson(long Images, long Lines, long Words, long F
 
 /// <summary>
 /// The indexer's live counters. <see cref="QueueLength"/> counts files found but not yet written plus
-/// folders waiting for their run; the other counts add up over every run since the server started.
+/// folders waiting for their run; the other counts describe the current run, or the last one when
+/// the indexer is idle. <see cref="Frames"/> counts video frames written.
 /// </summary>
 public sealed record IndexerJson(
     bool Enabled,
@@ -56,6 +57,7 @@ public sealed record IndexerJson(
     long Skipped,
     long Failed,
     long Pruned,
+    long Frames,
     double ImagesPerSecond,
     IReadOnlyList<string> Watching);
 

@@ -12,10 +12,11 @@ public sealed record IndexingSnapshot(
     long Skipped,
     long Failed,
     long Pruned,
+    long Frames,
     double ImagesPerSecond,
     IReadOnlyList<string> Watching)
 {
-    public static IndexingSnapshot Disabled { get; } = new(false, false, null, 0, 0, 0, 0, 0, 0, 0, 0, []);
+    public static IndexingSnapshot Disabled { get; } = new(false, false, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, []);
 }
 
 /// <summary>

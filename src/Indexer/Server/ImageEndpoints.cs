@@ -15,7 +15,7 @@ internal static class ImageEndpoints
     /// <summary>Originals and thumbnails may be kept a day; the ETag (or Last-Modified) revalidates them after that.</summary>
     private const string CacheControl = "private, max-age=86400";
 
-    public static async Task<IResult> OriginalAsync(string id, IIndexStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> OriginalAsync(string id, IIndexStore store, VideoFrames frames, CancellationToken cancellationToken)
     {
         var (image, file, problem) = await FindFileAsync(id, store, cancellationToken);
         if (problem is not null)
@@ -24,10 +24,16 @@ internal static class ImageEndpoints
         }
 
         var tag = new EntityTagHeaderValue("\"" + ThumbnailCache.ETagFor(image!.Id, file!, 0) + "\"");
-        return new Cached(TypedResults.PhysicalFile(file!.RealPath!, MediaType(file.RealPath!), lastModified: file.Modified, entityTag: tag, enableRangeProcessing: true));
+        if (file!.IsVideoFrame)
+        {
+            var frame = await frames.GetAsync(image, file, cancellationToken);
+            return new Cached(TypedResults.PhysicalFile(frame, "image/jpeg", entityTag: tag));
+        }
+
+        return new Cached(TypedResults.PhysicalFile(file.RealPath!, MediaType(file.RealPath!), lastModified: file.Modified, entityTag: tag, enableRangeProcessing: true));
     }
 
-    public static async Task<IResult> ThumbnailAsync(string id, HttpRequest request, IIndexStore store, ThumbnailCache thumbnails, ServeOptions options, CancellationToken cancellationToken)
+    public static async Task<IResult> ThumbnailAsync(string id, HttpRequest request, IIndexStore store, ThumbnailCache thumbnails, VideoFrames frames, ServeOptions options, CancellationToken cancellationToken)
     {
         var limits = options.Limits;
         if (!RequestValues.TryInt(request, "size", limits.DefaultThumbnailSize, 1, 65_535, out var size, out var bad) || !limits.ThumbnailSizes.Contains(size))
@@ -41,13 +47,15 @@ internal static class ImageEndpoints
             return problem;
         }
 
-        var tag = new EntityTagHeaderValue("\"" + ThumbnailCache.ETagFor(image!.Id, file!, size) + "\"");
+        var etag = ThumbnailCache.ETagFor(image!.Id, file!, size);
+        var tag = new EntityTagHeaderValue("\"" + etag + "\"");
         if (request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } wanted && wanted.Any(t => t.Compare(tag, useStrongComparison: false) || t.Tag == "*"))
         {
             return new Cached(TypedResults.StatusCode(StatusCodes.Status304NotModified), tag);
         }
 
-        var thumbnail = await thumbnails.GetAsync(image.Id, file!, size, cancellationToken);
+        Func<Task<string>> source = file!.IsVideoFrame ? () => frames.GetAsync(image, file, CancellationToken.None) : () => Task.FromResult(file.RealPath!);
+        var thumbnail = await thumbnails.GetAsync(image.Id, etag, size, source, cancellationToken);
         return thumbnail.CachedPath is { } path
             ? new Cached(TypedResults.PhysicalFile(path, "image/jpeg", entityTag: tag))
             : new Cached(TypedResults.File(thumbnail.Bytes!, "image/jpeg", entityTag: tag));
@@ -84,7 +92,7 @@ internal static class ImageEndpoints
             json));
     }
 
-    public static async Task<IResult> DeleteAsync(string id, IIndexStore store, ThumbnailCache thumbnails, IndexGeneration generation, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteAsync(string id, IIndexStore store, ThumbnailCache thumbnails, VideoFrames frames, IndexGeneration generation, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryParseId(id, out var imageId, out var bad))
         {
@@ -99,6 +107,7 @@ internal static class ImageEndpoints
 
         generation.Changed();
         thumbnails.Evict(imageId);
+        frames.Evict(imageId);
         return TypedResults.NoContent();
     }
 
@@ -118,11 +127,11 @@ internal static class ImageEndpoints
         var file = ImageFileGuard.Resolve(image);
         IResult? problem = file.State switch
         {
-            ImageFileState.Ok => null,
             ImageFileState.Missing => ApiProblems.NotFound($"Image {imageId} is in the index but its file '{ImageFileGuard.RelativePath(image)}' is gone; re-index its folder to drop it."),
             ImageFileState.Outside => ApiProblems.Forbidden($"Image {imageId} is not served: its file resolves outside the folder it was indexed under (a symbolic link points out of it)."),
-            ImageFileState.VideoFrame => ApiProblems.NotFound($"Image {imageId} is a frame of the video '{ImageFileGuard.RelativePath(image)}' at {image.Key.FrameTime!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; frames are not stored as image files."),
-            _ => ApiProblems.Failed("Unknown file state."),
+            _ when file.IsVideoFrame && (image.Width <= 0 || image.Height <= 0) =>
+                ApiProblems.NotFound($"Image {imageId} is a frame of '{ImageFileGuard.RelativePath(image)}' at {image.Key.FrameTime!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s that was not read; open the video there."),
+            _ => null,
         };
         return (image, file, problem);
     }
@@ -140,6 +149,10 @@ internal static class ImageEndpoints
         ".heic" or ".heif" => "image/heic",
         ".avif" => "image/avif",
         ".bmp" => "image/bmp",
+        ".mp4" or ".m4v" => "video/mp4",
+        ".webm" => "video/webm",
+        ".mov" => "video/quicktime",
+        ".mkv" => "video/x-matroska",
         _ => "application/octet-stream",
     };
 

@@ -38,7 +38,7 @@ internal static class OpenApiDocument
                 },
                 ["/api/images/{id}"] = new JsonObject
                 {
-                    ["get"] = Op("The original image file (with ETag and Last-Modified; range requests work).", read(), [id()], Binary("image/*"), [400, 403, 404]),
+                    ["get"] = Op("The original image file (with ETag and Last-Modified; range requests work); for a video frame, the frame as a JPEG extracted with ffmpeg.", read(), [id()], Binary("image/*"), [400, 403, 404, 503]),
                     ["delete"] = Op("Removes the image from the index (the file stays on disk).", write(), [id()], new JsonObject { ["204"] = Desc("Deleted.") }, [400, 401, 403, 404]),
                 },
                 ["/api/images/{id}/thumbnail"] = new JsonObject
@@ -46,7 +46,7 @@ internal static class OpenApiDocument
                     ["get"] = Op("A JPEG thumbnail, made with libvips and cached on disk; send If-None-Match with the ETag to get 304.", read(), [
                         id(),
                         Param("size", "query", "Longest side in pixels.", new JsonObject { ["type"] = "integer", ["enum"] = Ints(limits.ThumbnailSizes), ["default"] = limits.DefaultThumbnailSize }),
-                    ], Binary("image/jpeg"), [400, 403, 404]),
+                    ], Binary("image/jpeg"), [400, 403, 404, 503]),
                 },
                 ["/api/images/{id}/text"] = new JsonObject
                 {

@@ -23,14 +23,7 @@ public sealed partial class PipelineIndexing(IndexingPipeline pipeline, IReadOnl
 
     public bool Enabled => true;
 
-    public long Generation
-    {
-        get
-        {
-            var s = pipeline.Status;
-            return s.Indexed + s.Failed + s.Pruned;
-        }
-    }
+    public long Generation => pipeline.Status.Changes;
 
     public IndexingSnapshot Snapshot()
     {
@@ -46,6 +39,7 @@ public sealed partial class PipelineIndexing(IndexingPipeline pipeline, IReadOnl
             s.Skipped,
             s.Failed,
             s.Pruned,
+            s.Frames,
             s.Running ? s.ImagesPerSecond : 0,
             watching);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Retrieval.Indexer.Sources.Video;
 using Retrieval.Models.Imaging;
 using Retrieval.Search.Store;
 
@@ -42,6 +43,8 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ServeOptio
             (413, "Request body too large", $"The request body is over the limit of {options.Limits.MaxRequestBodyBytes} bytes; the API only takes small JSON bodies."),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
         IndexStoreException store => (StatusCodes.Status503ServiceUnavailable, "Index unavailable", store.Message),
+        FfmpegNotFoundException ffmpeg => (StatusCodes.Status503ServiceUnavailable, "ffmpeg not found", $"Showing video frames needs ffmpeg: {ffmpeg.Message}"),
+        FrameExtractionException frame => (StatusCodes.Status500InternalServerError, "Video frame cannot be extracted", frame.Message),
         ImageDecodeException decode => (StatusCodes.Status500InternalServerError, "Image cannot be read", $"The image file cannot be read ({decode.Kind}: {decode.Detail}); re-index it or remove it from the index."),
         _ => (StatusCodes.Status500InternalServerError, "Server error", "An unexpected error happened; the server log has the details."),
     };

@@ -52,6 +52,7 @@ public static class RetrievalServer
         services.AddSingleton(Searcher.Create(new CachedSearchReads(store)));
         services.AddSingleton<SearchService>();
         services.AddSingleton<ThumbnailCache>();
+        services.AddSingleton<VideoFrames>();
         services.AddSingleton<IndexGeneration>();
         services.AddSingleton(PageAssets.Load());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));

@@ -25,6 +25,7 @@ internal static class StatusEndpoint
                 s.Skipped,
                 s.Failed,
                 s.Pruned,
+                s.Frames,
                 Math.Round(s.ImagesPerSecond, 2),
                 s.Watching),
             failures.Select(f => new FailureJson(f.Id, ImageFileGuard.RelativePath(f), ImageFileGuard.RootName(f), f.Error)).ToList()));

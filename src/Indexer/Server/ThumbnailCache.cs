@@ -43,10 +43,12 @@ internal sealed partial class ThumbnailCache : IDisposable
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(facts)).AsSpan(0, 12));
     }
 
-    /// <summary>The thumbnail of an image whose file was resolved by <see cref="ImageFileGuard"/>.</summary>
-    public Task<Thumbnail> GetAsync(long imageId, ImageFile file, int size, CancellationToken cancellationToken)
+    /// <summary>
+    /// The thumbnail tagged <paramref name="tag"/> (from <see cref="ETagFor"/>), made from the image
+    /// file <paramref name="source"/> gives (asked for only when the thumbnail is not cached yet).
+    /// </summary>
+    public Task<Thumbnail> GetAsync(long imageId, string tag, int size, Func<Task<string>> source, CancellationToken cancellationToken)
     {
-        var tag = ETagFor(imageId, file, size);
         var path = CachePath(imageId, size, tag);
         if (File.Exists(path))
         {
@@ -54,7 +56,7 @@ internal sealed partial class ThumbnailCache : IDisposable
         }
 
         // The job is not tied to one request: others may be waiting on it, so it runs to the end.
-        var job = jobs.GetOrAdd(path, _ => new Lazy<Task<Thumbnail>>(() => MakeAsync(file.RealPath!, size, tag, path)));
+        var job = jobs.GetOrAdd(path, _ => new Lazy<Task<Thumbnail>>(() => MakeAsync(source, size, tag, path)));
         return job.Value.WaitAsync(cancellationToken);
     }
 
@@ -75,10 +77,11 @@ internal sealed partial class ThumbnailCache : IDisposable
 
     public void Dispose() => slots.Dispose();
 
-    private async Task<Thumbnail> MakeAsync(string source, int size, string tag, string path)
+    private async Task<Thumbnail> MakeAsync(Func<Task<string>> image, int size, string tag, string path)
     {
         try
         {
+            var source = await image().ConfigureAwait(false);
             await slots.WaitAsync().ConfigureAwait(false);
             byte[] bytes;
             try

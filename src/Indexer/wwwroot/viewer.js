@@ -39,7 +39,7 @@ export function createViewer(results) {
     ui.canvas.style.height = `${item.height}px`;
     // Browsers show JPEG, PNG, WebP, GIF and AVIF; for anything else (TIFF, HEIC) a large JPEG thumbnail.
     ui.image.onerror = () => { ui.image.onerror = null; ui.image.src = `${item.thumbnail}?size=1024`; };
-    ui.image.src = item.video ? `${item.thumbnail}?size=1024` : item.image;
+    ui.image.src = item.image;
     overlay(item.width, item.height, [], item.matches, ui.overlay);
     if (!ui.viewer.open) ui.viewer.showModal();
     fit();

@@ -87,14 +87,14 @@ public sealed class ImageApiTests(ServedIndexFixture fixture)
         text.Path.Should().Be("signs/exit.png");
         text.Status.Should().Be("Ok");
         (text.Width, text.Height).Should().Be((640, 360));
-        // The recognizer sometimes drops the spaces of this rendered line ("Stairstolevel2"); the API's job is to list what was read.
+        // The recognizer may or may not read the narrow spaces of the small line; the letters are what count.
         text.Lines.Select(l => l.Text.Replace(" ", string.Empty, StringComparison.Ordinal)).Should().Equal("EXIT", "Stairstolevel2");
         for (var i = 0; i < scene.Lines.Count; i++)
         {
             ApiAssertions.Overlap(ApiAssertions.ToQuad(text.Lines[i].Quad), scene.Lines[i].Box).Should().BeGreaterThan(0.6);
+            string.Concat(text.Lines[i].Words.Select(w => w.Text)).Should().Be(text.Lines[i].Text.Replace(" ", string.Empty, StringComparison.Ordinal));
         }
 
-        string.Concat(text.Lines[1].Words.Select(w => w.Text)).Should().Be("Stairstolevel2");
         text.Lines.SelectMany(l => l.Words).Should().OnlyContain(w => w.Quad.Length == 4 && w.Confidence > 0.5f);
     }
 
