@@ -41,6 +41,21 @@ public sealed class StoreFormatTests
         CandidateGrams.ForTerm("中").ShortTokens.Should().Equal("x4e2d");
     }
 
+    [Fact]
+    public async Task A_file_hash_is_the_sha256_of_its_bytes()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"retrieval-hash-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(file, "abc"u8.ToArray());
+        try
+        {
+            (await FileContentHash.Sha256Async(file)).Should().Be("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private const string FrozenDdlHash = "0618bd778827cb872817a030248bb21eb31eec3e3115dafbc9d12025c8dc3666";
 
     private static (string, int)[] Values<T>()
