@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Cli;
+using Retrieval.Indexer.Output;
 using Retrieval.Indexer.Pipeline;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;

@@ -116,7 +116,7 @@ internal static class ReadCommand
         var scale = decoded.Scale;
         if (Math.Abs(scale - 1.0) > 1e-9)
         {
-            result = result with { Lines = result.Lines.Select(l => l.Scaled((float)(1.0 / scale))).ToList() };
+            result = result with { Lines = result.Lines.Select(l => OcrEngine.Scale(l, (float)(1.0 / scale))).ToList() };
         }
 
         var width = decoded.OrientationApplied && decoded.Orientation >= 5 ? decoded.SourceHeight : decoded.SourceWidth;

@@ -49,7 +49,7 @@ internal static class SearchOutput
 
     public static void WriteText(TextWriter writer, string query, SearchResponse response)
     {
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\"{query}\": {response.TotalMatches} images ({response.Elapsed.TotalMilliseconds:0.0} ms)"));
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(query.StartsWith('"') ? query : $"\"{query}\"")}: {response.TotalMatches} images ({response.Elapsed.TotalMilliseconds:0.0} ms)"));
         var rank = 0;
         foreach (var hit in response.Hits)
         {

@@ -36,7 +36,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
     {
         options.Validate();
         var catalog = ModelCatalog.Open(options.ModelsDirectory);
-        await store.EnsureModelsAsync(catalog.Hashes, options.Ocr.Folding, options.Rebuild, cancellationToken).ConfigureAwait(false);
+        await store.EnsureModelsAsync(catalog.Hashes, options.Ocr.Recognizer.Folding, options.Rebuild, cancellationToken).ConfigureAwait(false);
 
         var detectors = Enumerable.Range(0, options.DetectWorkers).Select(_ => DetectStage.Create(catalog, options, loggerFactory)).ToList();
         var recognizers = Enumerable.Range(0, options.RecognizeWorkers).Select(_ => RecognizeStage.Create(catalog, options, loggerFactory)).ToList();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Retrieval.Models;
 using Retrieval.Models.Imaging;
+using Retrieval.Models.Text;
 using Retrieval.Models.Text.Detection;
 using Retrieval.Models.Text.Recognition;
 
@@ -48,7 +49,7 @@ internal sealed class DecodeStage(ImageDecodeOptions options)
 internal sealed class DetectStage(TextDetector detector) : IDisposable
 {
     public static DetectStage Create(ModelCatalog catalog, IndexingOptions options, ILoggerFactory loggerFactory) =>
-        new(new TextDetector(catalog, options.Ocr.Detector, options.Ocr.Onnx, options.ConcurrentSessions, loggerFactory));
+        new(OcrEngine.CreateDetector(catalog, options.Ocr, options.ConcurrentSessions, loggerFactory));
 
     public ImageWork Run(ImageWork work, CancellationToken cancellationToken)
     {
@@ -67,7 +68,7 @@ internal sealed class DetectStage(TextDetector detector) : IDisposable
 internal sealed class RecognizeStage(TextRecognizer recognizer) : IDisposable
 {
     public static RecognizeStage Create(ModelCatalog catalog, IndexingOptions options, ILoggerFactory loggerFactory) =>
-        new(new TextRecognizer(catalog, options.Ocr.Recognizer, options.Ocr.Onnx, options.Ocr.Folding, options.ConcurrentSessions, loggerFactory));
+        new(OcrEngine.CreateRecognizer(catalog, options.Ocr, options.ConcurrentSessions, loggerFactory));
 
     public ImageWork Run(ImageWork work, CancellationToken cancellationToken)
     {
@@ -81,7 +82,7 @@ internal sealed class RecognizeStage(TextRecognizer recognizer) : IDisposable
         if (Math.Abs(scale - 1.0) > 1e-9)
         {
             // Records are in the coordinates of the (oriented) file, not of the shrunk pixels.
-            lines = lines.Select(l => l.Scaled((float)(1.0 / scale))).ToList();
+            lines = lines.Select(l => OcrEngine.Scale(l, (float)(1.0 / scale))).ToList();
         }
 
         return work with { Lines = lines, Detection = null, Pixels = null };

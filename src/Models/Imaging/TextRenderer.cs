@@ -39,7 +39,7 @@ public static class TextRenderer
         var boxes = new List<Geometry.Quad>(scene.Items.Count);
         foreach (var item in scene.Items)
         {
-            boxes.Add(Draw(image, item));
+            boxes.Add(VipsCallGate.Run(() => Draw(image, item)));
         }
 
         return new RenderedScene(image, boxes);
@@ -72,13 +72,12 @@ public static class TextRenderer
         return image;
     }
 
-    /// <summary>Draws one item and returns the quad of its unrotated text box, rotated like the text.</summary>
+    /// <summary>Draws one item and returns the quad of its unrotated text box, rotated like the text; runs inside <see cref="VipsCallGate"/>.</summary>
     private static Geometry.Quad Draw(RgbImage image, TextItem item)
     {
-        VipsNative.EnsureInitialized();
         if (VipsNative.vips_text(out var raw, EscapeMarkup(item.Text), "font", item.Font, "dpi", 72, IntPtr.Zero) != 0 || raw == IntPtr.Zero)
         {
-            throw new VipsException($"Rendering '{item.Text}' failed: {VipsNative.TakeError()}");
+            throw new VipsException($"Rendering '{item.Text}' failed: {VipsCallGate.FailureText()}");
         }
 
         using var mask = new VipsImageHandle(raw);
@@ -99,7 +98,7 @@ public static class TextRenderer
             var memory = VipsNative.vips_image_write_to_memory(source, out var size);
             if (memory == IntPtr.Zero)
             {
-                throw new VipsException($"Reading rendered text failed: {VipsNative.TakeError()}");
+                throw new VipsException($"Reading rendered text failed: {VipsCallGate.FailureText()}");
             }
 
             try

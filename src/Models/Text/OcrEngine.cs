@@ -15,8 +15,6 @@ public sealed record OcrOptions
 
     public OnnxOptions Onnx { get; init; } = new();
 
-    public TextFolding Folding { get; init; } = TextFolding.Default;
-
     public void Validate()
     {
         Detector.Validate();
@@ -42,10 +40,10 @@ public sealed class OcrEngine : IDisposable
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        detector = new TextDetector(catalog, options.Detector, options.Onnx, concurrentSessions, loggerFactory);
+        detector = CreateDetector(catalog, options, concurrentSessions, loggerFactory);
         try
         {
-            recognizer = new TextRecognizer(catalog, options.Recognizer, options.Onnx, options.Folding, concurrentSessions, loggerFactory);
+            recognizer = CreateRecognizer(catalog, options, concurrentSessions, loggerFactory);
         }
         catch
         {
@@ -62,6 +60,24 @@ public sealed class OcrEngine : IDisposable
         var lines = recognizer.Recognize(image, detection.Boxes.Select(b => b.Quad).ToList(), cancellationToken);
         return new OcrResult(lines, detection);
     }
+
+    public static TextDetector CreateDetector(ModelCatalog catalog, OcrOptions options, int concurrentSessions, ILoggerFactory? loggerFactory) =>
+        new(catalog.DetectorPath, options.Detector, options.Onnx, concurrentSessions, loggerFactory?.CreateLogger<TextDetector>());
+
+    public static TextRecognizer CreateRecognizer(ModelCatalog catalog, OcrOptions options, int concurrentSessions, ILoggerFactory? loggerFactory) =>
+        new(
+            new RecognizerModelFiles(catalog.RecognizerPath, catalog.DictionaryPath, File.Exists(catalog.ClassifierPath) ? catalog.ClassifierPath : null),
+            options.Recognizer,
+            options.Onnx,
+            concurrentSessions,
+            loggerFactory?.CreateLogger<TextRecognizer>());
+
+    /// <summary>A line (and its words) in coordinates multiplied by <paramref name="factor"/>, e.g. back from shrunk pixels to the file's.</summary>
+    public static RecognizedLine Scale(RecognizedLine line, float factor) => line with
+    {
+        Quad = line.Quad.Scale(factor, factor),
+        Words = line.Words.Select(w => w with { Quad = w.Quad.Scale(factor, factor) }).ToList(),
+    };
 
     public void Dispose()
     {

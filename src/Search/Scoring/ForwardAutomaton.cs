@@ -1,0 +1,202 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Retrieval.Search.Scoring;
+
+/// <summary>
+/// The form of a <see cref="SpotAutomaton"/> that scoring runs: equivalent states merged (Moore's
+/// partition refinement; span location keeps the full automaton, whose states remember their
+/// previous label), and each state's transitions stored as one default destination (where most
+/// labels lead: back to the start of the pattern) plus the few labels that lead elsewhere. The
+/// forward pass then costs O(steps x (states + exceptions)) instead of O(steps x states x labels).
+/// </summary>
+internal sealed class ForwardAutomaton
+{
+    private const int StackLimit = 2048;
+
+    private readonly int states;
+    private readonly int initial;
+    private readonly int[] defaultDestination;
+    private readonly int[] exceptionStart;
+    private readonly int[] exceptionLabel;
+    private readonly int[] exceptionDestination;
+    private readonly int[] acceptingAtEnd;
+
+    public ForwardAutomaton(SpotAutomaton full)
+    {
+        var (block, count) = Partition(full);
+        states = count;
+        initial = block[full.Initial];
+        var labels = full.LabelCount;
+        var next = new int[count * labels];
+        var accept = new bool[count];
+        for (var s = 0; s < full.StateCount; s++)
+        {
+            accept[block[s]] = full.AcceptAtEnd[s];
+            for (var x = 0; x < labels; x++)
+            {
+                next[(block[s] * labels) + x] = block[full.Next[(s * labels) + x]];
+            }
+        }
+
+        acceptingAtEnd = Enumerable.Range(0, count).Where(s => accept[s]).ToArray();
+        defaultDestination = new int[count];
+        exceptionStart = new int[count + 1];
+        var exceptionLabels = new List<int>();
+        var exceptionDestinations = new List<int>();
+        for (var s = 0; s < count; s++)
+        {
+            var row = next.AsSpan(s * labels, labels).ToArray();
+            var common = row.GroupBy(d => d).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+            defaultDestination[s] = common;
+            for (var x = 0; x < labels; x++)
+            {
+                if (row[x] != common)
+                {
+                    exceptionLabels.Add(x);
+                    exceptionDestinations.Add(row[x]);
+                }
+            }
+
+            exceptionStart[s + 1] = exceptionLabels.Count;
+        }
+
+        exceptionLabel = exceptionLabels.ToArray();
+        exceptionDestination = exceptionDestinations.ToArray();
+    }
+
+    public int StateCount => states;
+
+    /// <summary>
+    /// The probability that a path through <paramref name="emissions"/> (steps x labels) reaches
+    /// "found", or ends the line in a state that accepts at the end.
+    /// </summary>
+    /// <param name="negligible">States holding less mass than this are skipped at a step.</param>
+    public double Forward(ReadOnlySpan<double> emissions, int steps, int labels, double negligible)
+    {
+        var width = states + 1; // the last slot collects each step's newly found mass
+        double[]? rented = null;
+        var buffer = 2 * width <= StackLimit ? stackalloc double[2 * width] : (rented = ArrayPool<double>.Shared.Rent(2 * width)).AsSpan(0, 2 * width);
+        try
+        {
+            var current = buffer[..width];
+            var following = buffer[width..];
+            current.Clear();
+            current[initial] = 1;
+            var found = 0.0;
+            ref var defaults = ref MemoryMarshal.GetArrayDataReference(defaultDestination);
+            ref var starts = ref MemoryMarshal.GetArrayDataReference(exceptionStart);
+            ref var exceptionLabels = ref MemoryMarshal.GetArrayDataReference(exceptionLabel);
+            ref var exceptionTargets = ref MemoryMarshal.GetArrayDataReference(exceptionDestination);
+            for (var t = 0; t < steps; t++)
+            {
+                following.Clear();
+                var row = emissions.Slice(t * labels, labels);
+                var total = 0.0;
+                foreach (var e in row)
+                {
+                    total += e;
+                }
+
+                ref var target = ref MemoryMarshal.GetReference(following);
+                ref var probability = ref MemoryMarshal.GetReference(row);
+                for (var s = 0; s < states; s++)
+                {
+                    var p = current[s];
+                    if (p < negligible)
+                    {
+                        continue;
+                    }
+
+                    var rest = total;
+                    var end = Unsafe.Add(ref starts, s + 1);
+                    for (var i = Unsafe.Add(ref starts, s); i < end; i++)
+                    {
+                        var e = Unsafe.Add(ref probability, Unsafe.Add(ref exceptionLabels, i));
+                        rest -= e;
+                        Unsafe.Add(ref target, Unsafe.Add(ref exceptionTargets, i)) += p * e;
+                    }
+
+                    Unsafe.Add(ref target, Unsafe.Add(ref defaults, s)) += p * Math.Max(0, rest);
+                }
+
+                found += following[states];
+                following[states] = 0;
+                var swap = current;
+                current = following;
+                following = swap;
+            }
+
+            foreach (var s in acceptingAtEnd)
+            {
+                found += current[s];
+            }
+
+            return found;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Moore's refinement: the block of every state (found last) and the number of non-found blocks.</summary>
+    private static (int[] Block, int Count) Partition(SpotAutomaton full)
+    {
+        var n = full.StateCount;
+        var labels = full.LabelCount;
+        var block = new int[n + 1];
+        for (var s = 0; s < n; s++)
+        {
+            block[s] = full.AcceptAtEnd[s] ? 1 : 0;
+        }
+
+        block[n] = 2;
+        var blocks = -1;
+        while (true)
+        {
+            var signatures = new Dictionary<string, int>();
+            var refined = new int[n + 1];
+            var signature = new char[labels + 1];
+            for (var s = 0; s <= n; s++)
+            {
+                // Block numbers are below the state count (at most 8193), so a char holds each.
+                signature[0] = (char)block[s];
+                for (var x = 0; x < labels; x++)
+                {
+                    signature[x + 1] = s < n ? (char)block[full.Next[(s * labels) + x]] : char.MaxValue;
+                }
+
+                var key = new string(signature);
+                if (!signatures.TryGetValue(key, out var b))
+                {
+                    b = signatures.Count;
+                    signatures.Add(key, b);
+                }
+
+                refined[s] = b;
+            }
+
+            block = refined;
+            if (signatures.Count == blocks)
+            {
+                break;
+            }
+
+            blocks = signatures.Count;
+        }
+
+        // Renumber so that "found" is the last block, the slot the forward pass collects it in.
+        var found = block[n];
+        for (var s = 0; s <= n; s++)
+        {
+            block[s] = block[s] == found ? blocks - 1 : block[s] > found ? block[s] - 1 : block[s];
+        }
+
+        return (block, blocks - 1);
+    }
+}

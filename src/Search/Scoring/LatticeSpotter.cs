@@ -1,0 +1,121 @@
+using System.Buffers;
+using Retrieval.Models.Text;
+using Retrieval.Search.Query;
+
+namespace Retrieval.Search.Scoring;
+
+/// <summary>
+/// CTC keyword spotting on reading lattices: the probability that a line contains a term, found
+/// with a forward pass over a <see cref="SpotAutomaton"/> in which the term may start and end
+/// anywhere in the line, then calibrated to [0, 1] (see <see cref="SpottingOptions"/>). Scoring is
+/// O(steps x states), states growing with the term's length (about 2 per character), and
+/// allocates nothing per line: buffers come from the stack or <see cref="ArrayPool{T}"/>.
+/// Thread-safe; independent of storage.
+/// </summary>
+public sealed class LatticeSpotter
+{
+    private const int StackLimit = 2048;
+
+    // Below this possible whole-word score the whole-word pass is not worth running.
+    private const double NegligibleScore = 0.05;
+
+    private readonly BoundarySymbols boundaries;
+
+    public LatticeSpotter(SpottingOptions? options = null)
+    {
+        Options = options ?? SpottingOptions.Default;
+        Options.Validate();
+        boundaries = new BoundarySymbols(Options.WordBoundarySymbols);
+    }
+
+    public SpottingOptions Options { get; }
+
+    /// <summary>Compiles one query term (at most 120 characters, as the parser's limits ensure).</summary>
+    public SpotPattern Compile(QueryTerm term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        return SpotPattern.Create([term], boundaries, Options.LengthNormalizationCap)
+            ?? throw new ArgumentException($"The term is {term.Symbols.Length} characters long; at most 120 can be spotted.", nameof(term));
+    }
+
+    /// <summary>
+    /// Compiles a phrase as one sequence, its words separated by optional boundaries. Null when the
+    /// phrase is too long (over 120 characters) to spot as one sequence.
+    /// </summary>
+    public SpotPattern? CompilePhrase(IReadOnlyList<QueryTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms.Count == 0)
+        {
+            throw new ArgumentException("A phrase has at least one term.", nameof(terms));
+        }
+
+        return SpotPattern.Create(terms, boundaries, Options.LengthNormalizationCap);
+    }
+
+    /// <summary>Scores a line and locates its best match (for lines that will be shown).</summary>
+    public SpotResult Spot(SpotPattern pattern, ReadingLattice lattice)
+    {
+        var score = Score(pattern, lattice);
+        return new SpotResult(score, score.SubstringProbability > 0 ? Locate(pattern, lattice, score.Kind) : null);
+    }
+
+    /// <summary>The line's calibrated score for <paramref name="pattern"/>. Allocation-free.</summary>
+    public TermScore Score(SpotPattern pattern, ReadingLattice lattice)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(lattice);
+        var steps = lattice.Steps;
+        if (steps == 0)
+        {
+            return TermScore.None;
+        }
+
+        var size = steps * pattern.LabelCount;
+        double[]? rented = null;
+        var table = size <= StackLimit ? stackalloc double[size] : (rented = ArrayPool<double>.Shared.Rent(size)).AsSpan(0, size);
+        try
+        {
+            Emissions.Fill(pattern, lattice, Options, table);
+            var n = pattern.NormalizationLength;
+
+            // States holding less than this are skipped: everything dropped over a pass stays below
+            // a hundredth of the probability that calibrates to a score of 0.01.
+            var negligible = Math.Max(1e-300, 0.01 * Math.Pow(0.01, n) / ((double)Math.Max(pattern.SubstringForward.StateCount, pattern.WholeWordForward?.StateCount ?? 0) * steps));
+            var substring = Math.Clamp(pattern.SubstringForward.Forward(table, steps, pattern.LabelCount, negligible), 0, 1);
+            var wholeBound = Math.Pow(substring, 1.0 / n);
+            if (pattern.WholeWordForward is null)
+            {
+                return new TermScore(wholeBound, MatchKind.WholeWord, substring, substring);
+            }
+
+            var substringScore = Options.SubstringWeight * wholeBound;
+
+            // A whole-word match is a substring match too, so its score is at most wholeBound.
+            var whole = wholeBound < NegligibleScore ? 0 : Math.Clamp(pattern.WholeWordForward.Forward(table, steps, pattern.LabelCount, negligible), 0, substring);
+            var wholeScore = Math.Pow(whole, 1.0 / n);
+            return wholeScore >= substringScore
+                ? new TermScore(wholeScore, MatchKind.WholeWord, whole, substring)
+                : new TermScore(substringScore, MatchKind.Substring, whole, substring);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the best match of <paramref name="kind"/> lies (a Viterbi pass on the same automaton);
+    /// null when the line has no steps.
+    /// </summary>
+    public SpotSpan? Locate(SpotPattern pattern, ReadingLattice lattice, MatchKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(lattice);
+        var automaton = kind == MatchKind.WholeWord && pattern.WholeWord is not null ? pattern.WholeWord : pattern.Substring;
+        return SpanLocator.Locate(pattern, automaton, lattice, Options);
+    }
+}

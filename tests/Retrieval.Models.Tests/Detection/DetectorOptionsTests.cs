@@ -1,0 +1,22 @@
+using Retrieval.Models.Text.Detection;
+
+namespace Retrieval.Models.Tests.Detection;
+
+public sealed class DetectorOptionsTests
+{
+    [Fact]
+    public void The_defaults_and_the_paddleocr_preset_are_valid()
+    {
+        new DetectorOptions().Validate();
+        DetectorOptions.PaddleOcr.Validate();
+    }
+
+    [Fact]
+    public void Every_invalid_setting_is_reported_at_once()
+    {
+        var options = new DetectorOptions { LimitSideLength = 8, BinarizationThreshold = 1.5f, TileSize = 100 };
+        var act = () => options.Validate();
+        act.Should().Throw<ArgumentOutOfRangeException>()
+            .Which.Message.Should().Contain("LimitSideLength").And.Contain("BinarizationThreshold").And.Contain("TileSize");
+    }
+}
