@@ -7,8 +7,9 @@ using Retrieval.Search.Store;
 namespace Retrieval.Search.Jobs;
 
 /// <summary>
-/// One indexer worker: leases a batch of jobs, heartbeats the leases while a <see cref="JobProcessor"/>
-/// turns each into image records, and completes each job with its records in one transaction. Any
+/// One indexer worker: keeps up to <see cref="IndexWorkerOptions.MaxInFlight"/> jobs leased,
+/// heartbeats the leases while a <see cref="JobProcessor"/> turns each into image records, and
+/// completes each job with its records in one transaction, leasing the next as a slot frees. Any
 /// number of workers (threads, processes, machines) run against one queue. The worker rides out a
 /// database restart: calls that fail with <see cref="IndexUnavailableException"/> are retried with
 /// backoff for <see cref="IndexWorkerOptions.ReconnectTimeout"/>. A lost lease cancels that job's
@@ -52,28 +53,64 @@ public sealed partial class IndexWorker
     public async Task<IndexWorkerSummary> RunAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        var held = new ConcurrentDictionary<long, CancellationTokenSource>();
+        var running = new List<Task>();
+        using var slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(held, stopHeartbeat.Token);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var leases = await RetryAsync(ct => queue.LeaseAsync(options.WorkerId, options.LeaseBatch, ct), cancellationToken).ConfigureAwait(false);
+                // Fill the free slots (at least one: wait for it), in lease calls of at most LeaseBatch.
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var free = 1;
+                while (free < options.LeaseBatch && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                var leases = await RetryAsync(ct => queue.LeaseAsync(options.WorkerId, free, ct), cancellationToken).ConfigureAwait(false);
+                if (free > leases.Count)
+                {
+                    slots.Release(free - leases.Count);
+                }
+
+                foreach (var lease in leases)
+                {
+                    var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    held[lease.JobId] = source;
+                    running.Add(RunOneAsync(lease, source, held, slots, cancellationToken));
+                }
+
+                if (running.FirstOrDefault(t => t.IsFaulted) is { } faulted)
+                {
+                    await faulted.ConfigureAwait(false);
+                }
+
+                running.RemoveAll(t => t.IsCompleted);
                 if (leases.Count > 0)
                 {
-                    await ProcessAsync(leases, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                if (options.ExitWhenDrained && !await RetryAsync(queue.HasPendingAsync, cancellationToken).ConfigureAwait(false))
+                if (options.ExitWhenDrained && held.IsEmpty && !await RetryAsync(queue.HasPendingAsync, cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
 
-                // Jobs are held by others: wait for them to finish or for their leases to expire.
+                // Nothing to lease now: jobs are held by others (or by us), or the queue is empty.
                 await Task.Delay(options.IdlePoll, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
         }
 
         return new IndexWorkerSummary(
@@ -87,44 +124,21 @@ public sealed partial class IndexWorker
             TimeSpan.FromTicks(Interlocked.Read(ref databaseTicks)));
     }
 
-    private async Task ProcessAsync(IReadOnlyList<JobLease> leases, CancellationToken cancellationToken)
+    private async Task RunOneAsync(JobLease lease, CancellationTokenSource source, ConcurrentDictionary<long, CancellationTokenSource> held, SemaphoreSlim slots, CancellationToken runToken)
     {
-        var held = new ConcurrentDictionary<long, CancellationTokenSource>();
-        foreach (var lease in leases)
-        {
-            held[lease.JobId] = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        }
-
-        using var stopHeartbeat = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(held, stopHeartbeat.Token);
         try
         {
-            await Parallel.ForEachAsync(
-                leases,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency },
-                async (lease, _) =>
-                {
-                    try
-                    {
-                        await ProcessOneAsync(lease, held[lease.JobId].Token, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        if (held.TryRemove(lease.JobId, out var done))
-                        {
-                            done.Dispose();
-                        }
-                    }
-                }).ConfigureAwait(false);
+            // Off the leasing loop: the processor may do its work synchronously before its first await.
+            await Task.Run(() => ProcessOneAsync(lease, source.Token, runToken), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+        {
         }
         finally
         {
-            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
-            foreach (var source in held.Values)
-            {
-                source.Dispose();
-            }
+            held.TryRemove(lease.JobId, out _);
+            source.Dispose();
+            slots.Release();
         }
     }
 
@@ -220,7 +234,7 @@ public sealed partial class IndexWorker
                 {
                     still = await queue.HeartbeatAsync(options.WorkerId, ids, stop).ConfigureAwait(false);
                 }
-                catch (IndexUnavailableException e)
+                catch (IndexStoreException e)
                 {
                     // Keep working: the next beat may get through before the leases run out.
                     Interlocked.Increment(ref retries);

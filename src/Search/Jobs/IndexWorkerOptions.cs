@@ -14,11 +14,11 @@ public sealed record IndexWorkerOptions
     /// <summary>Names this worker in the jobs table and in status output; unique per process.</summary>
     public string WorkerId { get; init; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..6]}";
 
-    /// <summary>Jobs leased at once; they are all held (and heartbeaten) until the last is done.</summary>
-    public int LeaseBatch { get; init; } = 8;
+    /// <summary>Jobs held and processed at the same time; a finished job's slot is refilled at once.</summary>
+    public int MaxInFlight { get; init; } = 4;
 
-    /// <summary>Jobs of a batch processed at the same time.</summary>
-    public int Concurrency { get; init; } = 1;
+    /// <summary>The most jobs one lease call takes (free slots are filled in calls of at most this many).</summary>
+    public int LeaseBatch { get; init; } = 4;
 
     /// <summary>How often held leases are extended; well under the queue's lease duration.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(20);
@@ -41,14 +41,14 @@ public sealed record IndexWorkerOptions
             errors.Add($"{nameof(WorkerId)} is empty.");
         }
 
-        if (LeaseBatch is < 1 or > 1000)
+        if (MaxInFlight is < 1 or > 1000)
         {
-            errors.Add($"{nameof(LeaseBatch)} must be between 1 and 1000 (got {LeaseBatch}).");
+            errors.Add($"{nameof(MaxInFlight)} must be between 1 and 1000 (got {MaxInFlight}).");
         }
 
-        if (Concurrency < 1 || Concurrency > LeaseBatch)
+        if (LeaseBatch < 1 || LeaseBatch > MaxInFlight)
         {
-            errors.Add($"{nameof(Concurrency)} must be between 1 and {nameof(LeaseBatch)} ({LeaseBatch}) (got {Concurrency}).");
+            errors.Add($"{nameof(LeaseBatch)} must be between 1 and {nameof(MaxInFlight)} ({MaxInFlight}) (got {LeaseBatch}).");
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval * 2 > queue.LeaseDuration)

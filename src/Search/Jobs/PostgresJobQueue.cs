@@ -21,20 +21,19 @@ public sealed class PostgresJobQueue
 
     private readonly PostgresIndexStore store;
 
+    /// <summary>A queue on <paramref name="store"/>; on a read-only store only the status and failure listings work (the rest throw <see cref="InvalidOperationException"/>).</summary>
     public PostgresJobQueue(PostgresIndexStore store, JobQueueOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (store.IsReadOnly)
-        {
-            throw new ArgumentException($"The job queue needs a writable store; {store.Location} was opened read-only.", nameof(store));
-        }
-
         Options = options ?? new JobQueueOptions();
         Options.Validate();
         this.store = store;
     }
 
     public JobQueueOptions Options { get; }
+
+    /// <summary>The index the jobs' records go to.</summary>
+    public PostgresIndexStore Store => store;
 
     public string Location => store.Location;
 

@@ -19,7 +19,7 @@ public sealed class PostgresJobQueueTests(PostgresCluster cluster, ITestOutputHe
     {
         if (cluster.SkipReason is null)
         {
-            database = await cluster.CreateDatabaseAsync();
+            database = await cluster.CreateIndexDatabaseAsync();
             store = await PostgresIndexStore.OpenAsync(StoreOptions(database));
         }
     }
@@ -235,16 +235,20 @@ public sealed class PostgresJobQueueTests(PostgresCluster cluster, ITestOutputHe
     }
 
     [Fact]
-    public async Task The_queue_refuses_a_read_only_store_and_invalid_options()
+    public async Task A_queue_on_a_read_only_store_reports_status_but_leases_nothing_and_options_are_checked()
     {
         if (Skipped())
         {
             return;
         }
 
+        await Queue().EnqueueAsync(Sources(2));
         await using var reader = await PostgresIndexStore.OpenAsync(StoreOptions(database!) with { ReadOnly = true });
+        var observer = new PostgresJobQueue(reader);
 
-        ((Action)(() => _ = new PostgresJobQueue(reader))).Should().Throw<ArgumentException>().Which.Message.Should().Contain("read-only");
+        (await observer.GetStatusAsync()).Queued.Should().Be(2);
+        var lease = () => observer.LeaseAsync("w1", 1);
+        (await lease.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("read-only");
         ((Action)(() => _ = new PostgresJobQueue(store!, new JobQueueOptions { LeaseDuration = TimeSpan.Zero, MaxAttempts = 0 })))
             .Should().Throw<ArgumentException>().Which.Message.Should().Contain("LeaseDuration").And.Contain("MaxAttempts");
     }

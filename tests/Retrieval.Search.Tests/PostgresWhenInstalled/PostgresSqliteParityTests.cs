@@ -44,46 +44,28 @@ public sealed class PostgresSqliteParityTests(PostgresCluster cluster, ITestOutp
         var documents = Enumerable.Range(0, Images).Select(i => SyntheticImage($"/photos/{i:D5}.jpg", random, LinesPerImage)).ToList();
         using var left = await sqlite.OpenAsync();
         using var right = await postgres.OpenAsync();
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         foreach (var batch in documents.Chunk(25))
         {
             (await left.WriteAsync(batch)).Should().Equal(await right.WriteAsync(batch));
         }
-
-        output.WriteLine($"write {sw.ElapsedMilliseconds}");
-        var tl = System.Diagnostics.Stopwatch.StartNew(); tl.Stop();
-        var tr = System.Diagnostics.Stopwatch.StartNew(); tr.Stop();
-        var ll = System.Diagnostics.Stopwatch.StartNew(); ll.Stop();
-        var lr = System.Diagnostics.Stopwatch.StartNew(); lr.Stop();
 
         var terms = Terms(documents, new Random(7));
         var compared = 0;
         var nonEmpty = 0;
         foreach (var term in terms)
         {
-            foreach (var limit in new[] { 5, 60 })
+            foreach (var limit in new[] { 4, 60 })
             {
-                tl.Start();
                 var expected = await left.CandidateLinesAsync(term, limit);
-                tl.Stop();
-                tr.Start();
                 var actual = await right.CandidateLinesAsync(term, limit);
-                tr.Stop();
                 actual.Should().Equal(expected, "candidates for '{0}' (limit {1})", term, limit);
                 compared++;
                 nonEmpty += expected.Count > 0 ? 1 : 0;
                 var ids = expected.Select(c => c.LineId).ToList();
-                lr.Start();
-                var rl = await right.GetLinesAsync(ids);
-                lr.Stop();
-                ll.Start();
-                var lll = await left.GetLinesAsync(ids);
-                ll.Stop();
-                Lines(rl).Should().Equal(Lines(lll));
+                Lines(await right.GetLinesAsync(ids)).Should().Equal(Lines(await left.GetLinesAsync(ids)));
             }
         }
 
-        output.WriteLine($"cand sqlite {tl.ElapsedMilliseconds} pg {tr.ElapsedMilliseconds} lines sqlite {ll.ElapsedMilliseconds} pg {lr.ElapsedMilliseconds} total {sw.ElapsedMilliseconds}");
         output.WriteLine($"{terms.Count} terms, {compared} candidate lists compared ({nonEmpty} non-empty), all identical");
         nonEmpty.Should().BeGreaterThan(compared / 2);
         Lines(await right.StreamLinesAsync().ToListAsync()).Should().Equal(Lines(await left.StreamLinesAsync().ToListAsync()));
@@ -95,7 +77,7 @@ public sealed class PostgresSqliteParityTests(PostgresCluster cluster, ITestOutp
     {
         var texts = documents.SelectMany(d => d.Lines).Select(l => l.Text).ToList();
         var terms = new List<string> { "zzzz", "银行", "中", "q", "0% o", "a b" };
-        for (var i = 0; i < 70; i++)
+        for (var i = 0; i < 45; i++)
         {
             var text = texts[random.Next(texts.Count)];
             var length = Math.Min(text.Length, 1 + random.Next(9));

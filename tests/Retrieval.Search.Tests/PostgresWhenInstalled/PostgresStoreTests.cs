@@ -204,6 +204,36 @@ public sealed class PostgresStoreTests(PostgresCluster cluster, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Word_similarity_pruning_keeps_the_similar_lines_ranked_as_in_exact_mode_and_drops_the_rest()
+    {
+        if (Skipped())
+        {
+            return;
+        }
+
+        var database = await DatabaseAsync();
+        await using var exact = await PostgresIndexStore.OpenAsync(Options(database));
+        await exact.WriteAsync(
+        [
+            Image("/photos/a.jpg", "restaurant"),
+            Image("/photos/b.jpg", "restaunant open"),
+            Image("/photos/c.jpg", "rest area"),
+            Image("/photos/d.jpg", "nothing alike"),
+            Image("/photos/e.jpg", "中国银行"),
+        ]);
+        await using var pruned = await PostgresIndexStore.OpenAsync(Options(database) with { ReadOnly = true, WordSimilarityThreshold = 0.4 });
+
+        var all = await exact.CandidateLinesAsync("restaurant", 10);
+        var similar = await pruned.CandidateLinesAsync("restaurant", 10);
+
+        all.Should().HaveCount(3);
+        similar.Should().Equal(all.Take(2), "the exact and the misread line are similar enough; 'rest area' is not");
+        (await pruned.CandidateLinesAsync("银", 10)).Should().Equal(await exact.CandidateLinesAsync("银", 10), "1- and 2-character terms stay exact");
+        var invalid = () => PostgresIndexStore.OpenAsync(Options(database) with { WordSimilarityThreshold = 1.5 });
+        (await invalid.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("WordSimilarityThreshold");
+    }
+
+    [Fact]
     public async Task Reads_go_to_the_read_connection_string_and_writes_to_the_primary()
     {
         if (Skipped())

@@ -26,7 +26,7 @@ public sealed class PostgresWorkerTests(PostgresCluster cluster, ITestOutputHelp
     {
         if (cluster.SkipReason is null)
         {
-            database = await cluster.CreateDatabaseAsync();
+            database = await cluster.CreateIndexDatabaseAsync();
         }
     }
 

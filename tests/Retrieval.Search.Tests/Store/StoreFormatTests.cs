@@ -1,5 +1,7 @@
 using Retrieval.Models.Text;
+using Retrieval.Search.Jobs;
 using Retrieval.Search.Store;
+using Retrieval.Search.Store.Postgres;
 
 namespace Retrieval.Search.Tests.Store;
 
@@ -23,6 +25,25 @@ public sealed class StoreFormatTests
         LatticeCodec.Version.Should().Be(1);
         FileContentHash.Sha256(System.Text.Encoding.UTF8.GetBytes(SqliteSchema.Ddl.ReplaceLineEndings("\n")))
             .Should().Be(FrozenDdlHash, "the DDL of schema version {0} is frozen; a change needs a new version", SqliteSchema.Version);
+    }
+
+    [Fact]
+    public void The_postgres_schema_is_version_2_with_frozen_migrations_and_job_states()
+    {
+        PostgresSchema.Version.Should().Be(2);
+        PostgresSchema.Migrations.Select(m => m.Version).Should().Equal(1, 2);
+        PostgresSchema.Migrations.Select(m => FileContentHash.Sha256(System.Text.Encoding.UTF8.GetBytes(m.Sql.ReplaceLineEndings("\n"))))
+            .Should().Equal(FrozenPostgresMigrationHashes, "a released migration is frozen; a change needs a new migration");
+        Values<JobState>().Should().Equal(("Queued", 0), ("Leased", 1), ("Done", 2), ("Failed", 3));
+    }
+
+    [Fact]
+    public void Postgres_short_gram_keys_are_code_points_and_negative_pair_hashes()
+    {
+        PostgresCandidateSearch.Key([0x4e2d]).Should().Be(0x4e2d);
+        PostgresCandidateSearch.Key(['o', 'f']).Should().Be(-1 - (int)((('o' * 1_114_112L) + 'f') % 2_147_483_629));
+        PostgresCandidateSearch.ShortKeys("of\no").Should().Equal(new[] { 'o', 'f', '\n', }.Select(c => (int)c)
+            .Concat([PostgresCandidateSearch.Key(['o', 'f']), PostgresCandidateSearch.Key(['f', '\n']), PostgresCandidateSearch.Key(['\n', 'o'])]).Order());
     }
 
     [Fact]
@@ -55,6 +76,8 @@ public sealed class StoreFormatTests
             File.Delete(file);
         }
     }
+
+    private static readonly string[] FrozenPostgresMigrationHashes = ["d8dca75e72e6d1f1701bec20d6a16e6d4aa5126b9c94f0782ea6ec0f8034f019", "f22febe4eb2629ef5f51b0f68e8b88157819a293565de20d278b5de10cec07a7"];
 
     private const string FrozenDdlHash = "0618bd778827cb872817a030248bb21eb31eec3e3115dafbc9d12025c8dc3666";
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using Retrieval.Search.Store.Postgres;
 using Xunit;
 
 namespace Retrieval.TestSupport.Postgres;
@@ -20,6 +21,10 @@ public sealed class PostgresCluster : IAsyncLifetime
     public const string BinEnvironmentVariable = "RETRIEVAL_PG_BIN";
     private const string SystemUser = "postgres";
 
+    private const string IndexTemplate = "retrieval_index_template";
+
+    private readonly SemaphoreSlim templateLock = new(1, 1);
+    private bool templateReady;
     private string? bin;
     private string? root;
     private bool asRoot;
@@ -83,6 +88,31 @@ public sealed class PostgresCluster : IAsyncLifetime
         return ConnectionString(name);
     }
 
+    /// <summary>
+    /// Creates a database that already holds an empty index at the current schema version (copied
+    /// from a template migrated once per cluster, which is faster than migrating every database).
+    /// </summary>
+    public async Task<string> CreateIndexDatabaseAsync()
+    {
+        await templateLock.WaitAsync();
+        try
+        {
+            if (!templateReady)
+            {
+                await PostgresMigrations.ApplyAsync(await CreateDatabaseAsync(IndexTemplate));
+                templateReady = true;
+            }
+        }
+        finally
+        {
+            templateLock.Release();
+        }
+
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        await AdminAsync($"CREATE DATABASE \"{name}\" TEMPLATE {IndexTemplate}");
+        return ConnectionString(name);
+    }
+
     /// <summary>Drops a database even while clients are connected to it.</summary>
     public Task DropDatabaseAsync(string connectionString) =>
         AdminAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(connectionString).Database}\" WITH (FORCE)");
@@ -115,6 +145,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
         finally
         {
+            templateLock.Dispose();
             NpgsqlConnection.ClearAllPools();
             try
             {

@@ -141,11 +141,20 @@ internal sealed class PostgresConnections : IAsyncDisposable
             settings.Add("-c default_transaction_read_only=on");
         }
 
+        if (options.WordSimilarityThreshold is { } threshold)
+        {
+            settings.Add(string.Create(CultureInfo.InvariantCulture, $"-c pg_trgm.word_similarity_threshold={threshold}"));
+        }
+
         builder.Options = string.Join(' ', settings);
         builder.CommandTimeout = 0;
         builder.Timeout = (int)Math.Ceiling(options.ConnectTimeout.TotalSeconds);
         builder.MaxPoolSize = options.MaxPoolSize;
         builder.ApplicationName ??= "retrieval";
+
+        // Sessions keep no state between calls (settings come with the connection, SET LOCAL ends with
+        // its transaction), so the DISCARD ALL Npgsql sends on reuse would be wasted work.
+        builder.NoResetOnClose = true;
         return builder;
     }
 

@@ -29,12 +29,8 @@ internal sealed class PostgresImageWriter(LatticeAlternativesOptions alternative
             for (var i = 0; i < lines.Length; i++)
             {
                 var line = document.Lines[i];
-                var readings = CandidateGrams.Readings(line.Text, LatticeAlternatives.DeriveTexts(line.Lattice, alternatives));
-                lines[i] = new PreparedLine(
-                    StoreCodecs.EncodeQuad(line.Quad),
-                    LatticeCodec.Encode(line.Lattice),
-                    CandidateGrams.TrigramDocument(readings),
-                    CandidateGrams.ShortGramDocument(readings));
+                var readings = CandidateGrams.TrigramDocument(CandidateGrams.Readings(line.Text, LatticeAlternatives.DeriveTexts(line.Lattice, alternatives)));
+                lines[i] = new PreparedLine(StoreCodecs.EncodeQuad(line.Quad), LatticeCodec.Encode(line.Lattice), readings, PostgresCandidateSearch.ShortKeys(readings));
             }
 
             images.Add(new PreparedImage(document, lines));
@@ -205,7 +201,7 @@ internal sealed class PostgresImageWriter(LatticeAlternativesOptions alternative
         private readonly List<float> lineConfidences = new(lineCount);
         private readonly List<byte[]> lattices = new(lineCount);
         private readonly List<string> readings = new(lineCount);
-        private readonly List<string> shortGrams = new(lineCount);
+        private readonly List<string> shortKeys = new(lineCount);
         private readonly List<long> wordLines = [];
         private readonly List<int> wordOrdinals = [];
         private readonly List<byte[]> wordQuads = [];
@@ -231,7 +227,7 @@ internal sealed class PostgresImageWriter(LatticeAlternativesOptions alternative
             lineConfidences.Add(line.Confidence);
             lattices.Add(prepared.Lattice);
             readings.Add(prepared.Readings);
-            shortGrams.Add(prepared.ShortGrams);
+            shortKeys.Add("{" + string.Join(',', prepared.ShortKeys) + "}");
             for (var w = 0; w < line.Words.Count; w++)
             {
                 wordLines.Add(id);
@@ -263,10 +259,10 @@ internal sealed class PostgresImageWriter(LatticeAlternativesOptions alternative
                     "INSERT INTO lines (id, image_id, ordinal, quad, text, confidence, lattice) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bytea[], $5::text[], $6::real[], $7::bytea[])",
                     lineIds.ToArray(), lineImages.ToArray(), lineOrdinals.ToArray(), lineQuads.ToArray(), lineTexts.ToArray(), lineConfidences.ToArray(), lattices.ToArray()));
 
-                // Tokens hold no spaces (see CandidateGrams), so one space-separated string per row carries a row's array.
+                // unnest flattens a two-dimensional array, so each row's keys travel as text ("{1,2,3}").
                 batch.BatchCommands.Add(Command(
-                    "INSERT INTO line_text (line_id, readings, short_grams) SELECT id, r, CASE WHEN g = '' THEN '{}'::text[] ELSE string_to_array(g, ' ') END FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t (id, r, g)",
-                    lineIds.ToArray(), readings.ToArray(), shortGrams.ToArray()));
+                    "INSERT INTO line_text (line_id, readings, short_keys) SELECT id, r, k::integer[] FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t (id, r, k)",
+                    lineIds.ToArray(), readings.ToArray(), shortKeys.ToArray()));
             }
 
             if (wordLines.Count > 0)
@@ -296,4 +292,4 @@ internal sealed record PreparedBatch(IReadOnlyList<PreparedImage> Images);
 internal sealed record PreparedImage(ImageDocument Document, PreparedLine[] Lines);
 
 /// <summary>A line's encoded quad and lattice, and its candidate text (see <see cref="CandidateGrams"/>).</summary>
-internal sealed record PreparedLine(byte[] Quad, byte[] Lattice, string Readings, string ShortGrams);
+internal sealed record PreparedLine(byte[] Quad, byte[] Lattice, string Readings, int[] ShortKeys);

@@ -27,6 +27,16 @@ public sealed record PostgresIndexOptions
     /// <summary>The most candidate lines one <see cref="IIndexStore.CandidateLinesAsync"/> call returns, whatever limit it asks for.</summary>
     public int MaxCandidates { get; init; } = 10_000;
 
+    /// <summary>
+    /// Null (the default): candidates are exactly those of the SQLite store (every line sharing a gram
+    /// with the term is counted). A value in (0, 1]: lines are first pruned inside the trigram index by
+    /// pg_trgm word similarity (<c>readings %&gt; term</c>, pg_trgm.word_similarity_threshold), so a query
+    /// touches only lines similar enough to the term; the survivors are ranked as in exact mode. Bounds
+    /// the work of common or misread terms on very large indexes, at the price of dropping the least
+    /// similar candidates (results then differ from SQLite). Terms of 1 or 2 characters stay exact.
+    /// </summary>
+    public double? WordSimilarityThreshold { get; init; }
+
     /// <summary>Connections each pool (write, read) may open; several workers or search threads share them.</summary>
     public int MaxPoolSize { get; init; } = 20;
 
@@ -62,6 +72,11 @@ public sealed record PostgresIndexOptions
         if (MaxCandidates < 1)
         {
             errors.Add($"{nameof(MaxCandidates)} must be at least 1 (got {MaxCandidates}).");
+        }
+
+        if (WordSimilarityThreshold is { } threshold && !(threshold is > 0 and <= 1))
+        {
+            errors.Add($"{nameof(WordSimilarityThreshold)} must be in (0, 1], or null for exact candidates (got {threshold}).");
         }
 
         if (MaxPoolSize is < 2 or > 1000)

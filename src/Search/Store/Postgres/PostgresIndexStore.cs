@@ -176,7 +176,8 @@ public sealed class PostgresIndexStore : IIndexStore
         ArgumentNullException.ThrowIfNull(term);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var bounded = Math.Min(limit, options.MaxCandidates);
-        return ReadAsync(connection => PostgresCandidateSearch.FindAsync(connection, term, bounded, cancellationToken), cancellationToken);
+        var similar = options.WordSimilarityThreshold is not null;
+        return ReadAsync(connection => PostgresCandidateSearch.FindAsync(connection, term, bounded, similar, cancellationToken), cancellationToken);
     }
 
     public void Dispose()

@@ -15,9 +15,12 @@ internal sealed record PostgresMigration(int Version, string Name, string Sql);
 /// node may hold line ids across writes.</item>
 /// <item>Paths use the "C" collation, so keys compare and sort by code point exactly as in SQLite,
 /// and the paths under a folder are one range of the key index.</item>
-/// <item>line_text holds what the SQLite text tables hold: the readings document (best reading and
-/// lattice alternatives) under a pg_trgm GIN index, and the distinct 1- and 2-character gram tokens as
-/// a text[] under a GIN index (see <see cref="CandidateGrams"/>).</item>
+/// <item>line_text holds the readings document the SQLite trigram table indexes (best reading and
+/// lattice alternatives, see <see cref="CandidateGrams"/>) under a pg_trgm GIN index, and the keys of
+/// its 1- and 2-character grams (<see cref="PostgresCandidateSearch.ShortKeys"/>: a code point, or a
+/// negative hash of a pair) under a GIN index, for the short grams the trigram index cannot serve.
+/// The keys only narrow the search; every match is confirmed on the text, so a hash collision costs
+/// a recheck, never a wrong answer.</item>
 /// <item>Quads, lattices and vectors are bytea in the formats of <see cref="StoreCodecs"/> and <see cref="LatticeCodec"/>.</item>
 /// <item>Version 2 adds the job queue of the indexer workers (<see cref="Jobs.PostgresJobQueue"/>).</item>
 /// </list>
@@ -97,10 +100,10 @@ internal static class PostgresSchema
         CREATE TABLE line_text (
             line_id bigint PRIMARY KEY REFERENCES lines (id) ON DELETE CASCADE,
             readings text NOT NULL,
-            short_grams text[] NOT NULL
+            short_keys integer[] NOT NULL
         );
         CREATE INDEX line_text_trigrams ON line_text USING gin (readings gin_trgm_ops);
-        CREATE INDEX line_text_short_grams ON line_text USING gin (short_grams);
+        CREATE INDEX line_text_short_keys ON line_text USING gin (short_keys);
         """;
 
     public const string JobsDdl = """

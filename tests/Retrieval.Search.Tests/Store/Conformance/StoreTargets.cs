@@ -69,7 +69,7 @@ public sealed class PostgresStoreTarget(PostgresCluster cluster) : IStoreTarget
 
     public async Task<IIndexStore> OpenAsync(bool readOnly = false, bool rebuild = false)
     {
-        ConnectionString ??= await cluster.CreateDatabaseAsync();
+        ConnectionString ??= await cluster.CreateIndexDatabaseAsync();
         var store = await PostgresIndexStore.OpenAsync(Options() with { ReadOnly = readOnly, Rebuild = rebuild });
         opened.Add(store);
         return store;
