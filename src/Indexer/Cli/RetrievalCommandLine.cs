@@ -15,8 +15,19 @@ public static class RetrievalCommandLine
         root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        CommandFailures.Guard(root);
         return root;
+    }
+
+    /// <summary>Parses and runs a command line; a command line that does not parse exits with 2 (docs/CLI.md), not System.CommandLine's 1.</summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parse = Create().Parse(args);
+        var code = await parse.InvokeAsync().ConfigureAwait(false);
+        return parse.Errors.Count > 0 ? CommandFailures.Usage : code;
     }
 }

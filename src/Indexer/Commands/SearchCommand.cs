@@ -36,8 +36,8 @@ internal static class SearchCommand
     {
         if ((query is null) == (queriesFile is null))
         {
-            Console.Error.WriteLine("search: give either a query or --queries FILE.");
-            return 2;
+            Console.Error.WriteLine("retrieval search: give either a query or --queries FILE.");
+            return CommandFailures.Usage;
         }
 
         options.Validate();
@@ -61,25 +61,18 @@ internal static class SearchCommand
             return failures > 0 ? 1 : 0;
         }
 
-        try
+        // A QueryException (empty, only punctuation, too long) is a usage error: CommandFailures prints it and exits 2.
+        var response = await searcher.SearchAsync(query!, options, cancellationToken).ConfigureAwait(false);
+        if (json)
         {
-            var response = await searcher.SearchAsync(query!, options, cancellationToken).ConfigureAwait(false);
-            if (json)
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(SearchOutput.ToJson(query!, response), Indented));
-            }
-            else
-            {
-                SearchOutput.WriteText(Console.Out, query!, response);
-            }
+            Console.Out.WriteLine(JsonSerializer.Serialize(SearchOutput.ToJson(query!, response), Indented));
+        }
+        else
+        {
+            SearchOutput.WriteText(Console.Out, query!, response);
+        }
 
-            return 0;
-        }
-        catch (QueryException e)
-        {
-            Console.Error.WriteLine($"search: {e.Message}");
-            return 2;
-        }
+        return 0;
     }
 
     private static async Task<SearchJson> SearchOneAsync(Searcher searcher, string query, SearchOptions options, CancellationToken cancellationToken)

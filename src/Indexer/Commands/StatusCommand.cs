@@ -19,9 +19,7 @@ internal static class StatusCommand
         var store = CommonOptions.Store();
         var failures = new Option<int>("--failures") { Description = "How many failed images and parked jobs to list.", DefaultValueFactory = _ => 10 };
         var command = new Command("status", "Show what the index holds and, for PostgreSQL, the progress of the indexer workers.") { index, store, failures };
-        command.SetAction((parse, ct) => StoreErrors.ReportAsync(
-            "status",
-            () => RunAsync(parse.GetValue(store) ?? parse.GetRequiredValue(index), parse.GetValue(failures), Console.Out, ct)));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(store) ?? parse.GetRequiredValue(index), parse.GetValue(failures), Console.Out, ct));
         return command;
     }
 

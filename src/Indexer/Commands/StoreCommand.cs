@@ -13,7 +13,7 @@ internal static class StoreCommand
         var store = CommonOptions.Store();
         store.Required = true;
         var migrate = new Command("migrate", "Create or upgrade the schema of a PostgreSQL index (stop the indexer workers first). A SQLite index needs no migration.") { store };
-        migrate.SetAction((parse, ct) => StoreErrors.ReportAsync("store migrate", () => MigrateAsync(parse.GetRequiredValue(store)!, ct)));
+        migrate.SetAction((parse, ct) => MigrateAsync(parse.GetRequiredValue(store)!, ct));
         return new Command("store", "Manage the index store.") { migrate };
     }
 

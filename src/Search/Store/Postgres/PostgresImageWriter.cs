@@ -77,10 +77,14 @@ internal sealed class PostgresImageWriter(LatticeAlternativesOptions alternative
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Empties the index and the job queue, keeping the schema and the id sequences (TRUNCATE does not restart them).</summary>
+    /// <summary>
+    /// Empties the index, its settings and the job queue, keeping the schema and the id sequences
+    /// (TRUNCATE does not restart them), as a SQLite rebuild does.
+    /// </summary>
     public static async Task ClearAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await PostgresSchema.ExecuteAsync(connection, transaction, "TRUNCATE images, lines, words, embeddings, line_text, models, jobs", cancellationToken).ConfigureAwait(false);
+        await PostgresSchema.ExecuteAsync(connection, transaction, "DELETE FROM meta WHERE key LIKE $1", cancellationToken, SqliteSchema.SettingKey("%")).ConfigureAwait(false);
         await PostgresSchema.WriteMetaAsync(connection, transaction, SqliteSchema.FoldingKey, ((int)TextFolding.Default).ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         await PostgresSchema.WriteMetaAsync(connection, transaction, SqliteSchema.CreatedKey, DateTimeOffset.UtcNow.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
     }

@@ -112,6 +112,32 @@ public sealed class PostgresIndexStore : IIndexStore
             cancellationToken);
     }
 
+    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return ReadAsync(connection => PostgresSchema.ReadMetaAsync(connection, null, SqliteSchema.SettingKey(key), cancellationToken), cancellationToken);
+    }
+
+    public Task SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return WriteTransactionAsync(
+            async (connection, transaction) =>
+            {
+                if (value is null)
+                {
+                    await PostgresSchema.ExecuteAsync(connection, transaction, "DELETE FROM meta WHERE key = $1", cancellationToken, SqliteSchema.SettingKey(key)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await PostgresSchema.WriteMetaAsync(connection, transaction, SqliteSchema.SettingKey(key), value, cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<long>> WriteAsync(IReadOnlyList<ImageDocument> batch, CancellationToken cancellationToken = default)
     {
         RequireWritable();

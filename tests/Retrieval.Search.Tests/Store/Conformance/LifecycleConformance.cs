@@ -62,6 +62,35 @@ public abstract class LifecycleConformance(ITestOutputHelper output) : StoreConf
     }
 
     [Fact]
+    public async Task Settings_are_stored_replaced_and_removed_and_a_rebuild_clears_them()
+    {
+        if (Skipped())
+        {
+            return;
+        }
+
+        using (var store = await OpenAsync())
+        {
+            (await store.GetSettingAsync("clip.model")).Should().BeNull();
+            await store.SetSettingAsync("clip.model", "vit-b32");
+            await store.SetSettingAsync("clip.model", "vit-l14");
+            await store.SetSettingAsync("schema_version", "not the store's own key");
+            (await store.GetSettingAsync("clip.model")).Should().Be("vit-l14");
+            (await store.GetInfoAsync()).SchemaVersion.Should().BePositive();
+            await store.SetSettingAsync("schema_version", null);
+            (await store.GetSettingAsync("schema_version")).Should().BeNull();
+        }
+
+        using (var reader = await OpenAsync(readOnly: true))
+        {
+            (await reader.GetSettingAsync("clip.model")).Should().Be("vit-l14");
+        }
+
+        using var rebuilt = await OpenAsync(rebuild: true);
+        (await rebuilt.GetSettingAsync("clip.model")).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Ids_are_not_reused_after_a_rebuild()
     {
         if (Skipped())
