@@ -11,6 +11,8 @@ public static class RetrievalCommandLine
         var root = new RootCommand("Scene-text retrieval: read the text in images and videos, index it, and search it by word or phrase.");
         root.Subcommands.Add(ReadCommand.Create());
         root.Subcommands.Add(IndexCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -15,13 +15,18 @@ using Spectre.Console;
 
 namespace Retrieval.Indexer.Commands;
 
-/// <summary><c>retrieval index PATH... [--index DIR]</c>: index folders and files, then exit with a summary.</summary>
+/// <summary>
+/// <c>retrieval index PATH... [--index DIR | --store LOCATION]</c>: index folders and files, then exit
+/// with a summary. With a PostgreSQL <c>--store</c>, <c>--worker</c> makes this process one of many
+/// workers on the shared job queue (see <see cref="IndexWorkerMode"/>).
+/// </summary>
 internal static class IndexCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Description = "Folders (walked recursively for images and videos), image files and video files to index.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Folders (walked recursively for images and videos), image files and video files to index (optional with --worker).", Arity = ArgumentArity.ZeroOrMore };
         var index = CommonOptions.Index();
+        var store = CommonOptions.Store();
         var rebuild = new Option<bool>("--rebuild") { Description = "Clear the index first; also needed to index with different models." };
         var prune = new Option<bool>("--prune") { Description = "Drop records of files under the given folders that no longer exist." };
         var force = new Option<bool>("--force") { Description = "Re-read files even when their size and modified time are unchanged." };
@@ -32,9 +37,11 @@ internal static class IndexCommand
         var workers = IndexingCommandOptions.Create();
         var command = new Command("index", "Index the text in images and video keyframes under folders or files, incrementally; prints a summary at the end.")
         {
-            paths, index, rebuild, prune, force, device, models, threads, keepOrientation,
+            paths, index, store, rebuild, prune, force, device, models, threads, keepOrientation,
         };
         workers.AddTo(command);
+        var workerMode = IndexWorkerMode.Create();
+        workerMode.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var options = workers.Read(parse) with
@@ -46,21 +53,35 @@ internal static class IndexCommand
                 Prune = parse.GetValue(prune),
                 Force = parse.GetValue(force),
             };
-            return RunAsync(parse.GetRequiredValue(paths), parse.GetRequiredValue(index), options, ct);
+            var location = parse.GetValue(store) ?? parse.GetRequiredValue(index);
+            var roots = parse.GetValue(paths) ?? [];
+            if (workerMode.Requested(parse))
+            {
+                return workerMode.RunAsync(parse, roots, location, options, ct);
+            }
+
+            if (roots.Length == 0)
+            {
+                Console.Error.WriteLine("index: give the folders or files to index (or --worker to take jobs from a PostgreSQL queue).");
+                return Task.FromResult(2);
+            }
+
+            return RunAsync(roots, location, options, ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string indexDirectory, IndexingOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string location, IndexingOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
+        await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: false, rebuild: options.Rebuild, cancellationToken).ConfigureAwait(false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new IndexRequest(roots));
-        builder.Services.AddSingleton<IIndexStore>(_ => SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory, Rebuild = options.Rebuild }));
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IndexingPipeline>();
         builder.Services.AddSingleton<IndexingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexingService>());
@@ -80,7 +101,7 @@ internal static class IndexCommand
 
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = await service.Completion.ConfigureAwait(false);
-        SummaryOutput.Write(Console.Out, summary, indexDirectory);
+        SummaryOutput.Write(Console.Out, summary, (await store.GetInfoAsync(CancellationToken.None).ConfigureAwait(false)).Location);
         return summary.Cancelled ? 130 : 0;
     }
 }

@@ -15,23 +15,24 @@ internal static class SearchCommand
     {
         var query = new Argument<string?>("query") { Description = "Words and \"quoted phrases\"; case-insensitive.", Arity = ArgumentArity.ZeroOrOne };
         var index = CommonOptions.Index();
+        var store = CommonOptions.Store();
         var top = new Option<int>("--top") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
         var offset = new Option<int>("--offset") { Description = "Results to skip (paging).", DefaultValueFactory = _ => 0 };
         var json = CommonOptions.Json();
         var queries = new Option<string?>("--queries") { Description = "A file with one query per line; prints one JSON object per line (JSON Lines)." };
         var exhaustive = new Option<bool>("--exhaustive") { Description = "Score every line instead of n-gram candidates (slow; for measurements)." };
-        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, top, offset, json, queries, exhaustive };
+        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, store, top, offset, json, queries, exhaustive };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(query),
             parse.GetValue(queries),
-            parse.GetRequiredValue(index),
+            parse.GetValue(store) ?? parse.GetRequiredValue(index),
             new SearchOptions { Top = parse.GetValue(top), Offset = parse.GetValue(offset), Exhaustive = parse.GetValue(exhaustive) },
             parse.GetValue(json),
             ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? query, string? queriesFile, string indexDirectory, SearchOptions options, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? query, string? queriesFile, string location, SearchOptions options, bool json, CancellationToken cancellationToken)
     {
         if ((query is null) == (queriesFile is null))
         {
@@ -40,7 +41,7 @@ internal static class SearchCommand
         }
 
         options.Validate();
-        await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory, ReadOnly = true });
+        await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: true, rebuild: false, cancellationToken).ConfigureAwait(false);
         var searcher = Searcher.Create(store);
         if (queriesFile is not null)
         {

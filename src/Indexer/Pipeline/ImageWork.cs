@@ -2,6 +2,7 @@ using Retrieval.Indexer.Sources;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Text.Detection;
 using Retrieval.Models.Text.Recognition;
+using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Pipeline;
 
@@ -37,6 +38,9 @@ internal sealed record ImageWork(SourceFile Source)
     public IReadOnlyList<RecognizedLine>? Lines { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>In worker mode, the job waiting for this image's document (see <see cref="JobPipeline"/>); null otherwise.</summary>
+    public TaskCompletionSource<ImageDocument>? Completion { get; init; }
 
     public bool Failed => Error is not null;
 }

@@ -192,7 +192,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
     }
 
     /// <summary>An unexpected failure on one image (a model error on odd input) fails that image, not the run.</summary>
-    private Func<ImageWork, CancellationToken, ImageWork> Guarded(string stage, Func<ImageWork, CancellationToken, ImageWork> run) => (work, ct) =>
+    internal static Func<ImageWork, CancellationToken, ImageWork> Guarded(ILogger logger, string stage, Func<ImageWork, CancellationToken, ImageWork> run) => (work, ct) =>
     {
         try
         {
@@ -204,6 +204,8 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             return work with { Error = $"{stage} failed: {e.Message}", Pixels = null, Detection = null };
         }
     };
+
+    private Func<ImageWork, CancellationToken, ImageWork> Guarded(string stage, Func<ImageWork, CancellationToken, ImageWork> run) => Guarded(logger, stage, run);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: {Stage} failed")]
     private static partial void LogItemFailed(ILogger logger, string path, string stage, Exception exception);
