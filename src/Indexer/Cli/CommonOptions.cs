@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Retrieval.Models.Onnx;
+using Retrieval.Models.Text.Detection;
 
 namespace Retrieval.Indexer.Cli;
 
@@ -10,6 +11,12 @@ internal static class CommonOptions
     {
         Description = "Where the models run: Cpu, Cuda, or Auto (CUDA when its provider loads, else CPU with a warning).",
         DefaultValueFactory = _ => ExecutionDevice.Cpu,
+    };
+
+    public static Option<DetectorPreset> Detector() => new("--detector")
+    {
+        Description = "Text detector setting: Accurate (input enlarged to a 960-pixel shorter side: finds more small text) or Fast (PaddleOCR's 960-pixel longer side: about 3x faster). See docs/BENCHMARKS.md.",
+        DefaultValueFactory = _ => DetectorPreset.Accurate,
     };
 
     public static Option<string?> Models() => new("--models")

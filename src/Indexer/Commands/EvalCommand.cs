@@ -5,6 +5,7 @@ using Retrieval.Indexer.Pipeline;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
+using Retrieval.Models.Text.Detection;
 using Retrieval.Search.Evaluation;
 using Retrieval.Search.Evaluation.Datasets;
 
@@ -112,6 +113,7 @@ internal static class EvalCommand
         private readonly Option<bool> rebuild = new("--rebuild") { Description = "Re-index the gallery from scratch." };
         private readonly Option<bool> exhaustive = new("--exhaustive") { Description = "Score every line instead of n-gram candidates (slow; measures candidate recall)." };
         private readonly Option<ExecutionDevice> device = CommonOptions.Device();
+        private readonly Option<DetectorPreset> detector = CommonOptions.Detector();
         private readonly Option<string?> models = CommonOptions.Models();
         private readonly Option<int> threads = CommonOptions.Threads();
         private readonly IndexingCommandOptions workers = IndexingCommandOptions.Create();
@@ -124,6 +126,7 @@ internal static class EvalCommand
             command.Options.Add(rebuild);
             command.Options.Add(exhaustive);
             command.Options.Add(device);
+            command.Options.Add(detector);
             command.Options.Add(models);
             command.Options.Add(threads);
             workers.AddTo(command);
@@ -133,7 +136,7 @@ internal static class EvalCommand
         {
             var indexing = workers.Read(parse) with
             {
-                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) } },
+                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) }, Detector = DetectorOptions.For(parse.GetValue(detector)) },
                 // Benchmark ground truth is in stored pixels.
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = false },
                 ModelsDirectory = parse.GetValue(models),

@@ -10,6 +10,7 @@ using Retrieval.Indexer.Sources.Video;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
+using Retrieval.Models.Text.Detection;
 using Retrieval.Search.Store;
 using Spectre.Console;
 
@@ -31,13 +32,14 @@ internal static class IndexCommand
         var prune = new Option<bool>("--prune") { Description = "Drop records of files under the given folders that no longer exist." };
         var force = new Option<bool>("--force") { Description = "Re-read files even when their size and modified time are unchanged." };
         var device = CommonOptions.Device();
+        var detector = CommonOptions.Detector();
         var models = CommonOptions.Models();
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
         var workers = IndexingCommandOptions.Create();
         var command = new Command("index", "Index the text in images and video keyframes under folders or files, incrementally; prints a summary at the end.")
         {
-            paths, index, store, rebuild, prune, force, device, models, threads, keepOrientation,
+            paths, index, store, rebuild, prune, force, device, models, threads, detector, keepOrientation,
         };
         workers.AddTo(command);
         var workerMode = IndexWorkerMode.Create();
@@ -46,7 +48,7 @@ internal static class IndexCommand
         {
             var options = workers.Read(parse) with
             {
-                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) } },
+                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) }, Detector = DetectorOptions.For(parse.GetValue(detector)) },
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = !parse.GetValue(keepOrientation) },
                 ModelsDirectory = parse.GetValue(models),
                 Rebuild = parse.GetValue(rebuild),

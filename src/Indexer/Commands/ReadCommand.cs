@@ -8,6 +8,7 @@ using Retrieval.Models;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
+using Retrieval.Models.Text.Detection;
 using Spectre.Console;
 
 namespace Retrieval.Indexer.Commands;
@@ -20,28 +21,28 @@ internal static class ReadCommand
         var paths = new Argument<string[]>("paths") { Description = "Image files or folders (folders are walked for images).", Arity = ArgumentArity.OneOrMore };
         var json = CommonOptions.Json();
         var device = CommonOptions.Device();
+        var detector = CommonOptions.Detector();
         var models = CommonOptions.Models();
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
         var command = new Command("read", "Read the text in images: lines and words with their boxes, text and confidence.")
         {
-            paths, json, device, models, threads, keepOrientation,
+            paths, json, device, detector, models, threads, keepOrientation,
         };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetRequiredValue(paths),
             parse.GetValue(json),
-            new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) },
+            new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) }, Detector = DetectorOptions.For(parse.GetValue(detector)) },
             parse.GetValue(models),
             parse.GetValue(keepOrientation),
             ct));
         return command;
     }
 
-    private static Task<int> RunAsync(string[] inputs, bool json, OnnxOptions onnx, string? modelsDirectory, bool keepOrientation, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(string[] inputs, bool json, OcrOptions ocrOptions, string? modelsDirectory, bool keepOrientation, CancellationToken cancellationToken)
     {
         using var loggerFactory = ConsoleLogging.Create(json);
         var files = ImageFiles.Expand(inputs);
-        var ocrOptions = new OcrOptions { Onnx = onnx };
         using var engine = new OcrEngine(ModelCatalog.Open(modelsDirectory), ocrOptions, concurrentSessions: 1, loggerFactory);
         var decodeOptions = ImageDecodeOptions.Default with { ApplyOrientation = !keepOrientation };
         var results = new List<ReadImageJson>();

@@ -7,6 +7,7 @@ using Retrieval.Indexer.Server;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
+using Retrieval.Models.Text.Detection;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Commands;
@@ -33,13 +34,14 @@ internal static class ServeCommand
         var rescan = new Option<int>("--rescan-seconds") { Description = "Full rescan period of watched folders.", DefaultValueFactory = _ => 300 };
         var debounce = new Option<int>("--debounce-ms") { Description = "Wait this long after a change in a watched folder for more before indexing.", DefaultValueFactory = _ => 1000 };
         var device = CommonOptions.Device();
+        var detector = CommonOptions.Detector();
         var models = CommonOptions.Models();
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
         var workers = IndexingCommandOptions.Create();
         var command = new Command("serve", "Serve the search API and web page over an index, indexing folders in the same process (runs until stopped).")
         {
-            index, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, keepOrientation,
+            index, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, detector, keepOrientation,
         };
         workers.AddTo(command);
         command.SetAction((parse, ct) =>
@@ -57,7 +59,7 @@ internal static class ServeCommand
             };
             var indexing = workers.Read(parse) with
             {
-                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) } },
+                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) }, Detector = DetectorOptions.For(parse.GetValue(detector)) },
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = !parse.GetValue(keepOrientation) },
                 ModelsDirectory = parse.GetValue(models),
                 Prune = true,

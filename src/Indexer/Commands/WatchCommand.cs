@@ -7,6 +7,7 @@ using Retrieval.Indexer.Pipeline;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
+using Retrieval.Models.Text.Detection;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Commands;
@@ -19,6 +20,7 @@ internal static class WatchCommand
         var paths = new Argument<string[]>("folders") { Description = "Folders to keep indexed.", Arity = ArgumentArity.OneOrMore };
         var index = CommonOptions.Index();
         var device = CommonOptions.Device();
+        var detector = CommonOptions.Detector();
         var models = CommonOptions.Models();
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
@@ -27,14 +29,14 @@ internal static class WatchCommand
         var workers = IndexingCommandOptions.Create();
         var command = new Command("watch", "Keep an index up to date: index new and changed files as they appear, remove deleted ones (runs until stopped).")
         {
-            paths, index, device, models, threads, keepOrientation, rescan, debounce,
+            paths, index, device, models, threads, detector, keepOrientation, rescan, debounce,
         };
         workers.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var options = workers.Read(parse) with
             {
-                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) } },
+                Ocr = new OcrOptions { Onnx = new OnnxOptions { Device = parse.GetValue(device), ThreadsPerSession = parse.GetValue(threads) }, Detector = DetectorOptions.For(parse.GetValue(detector)) },
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = !parse.GetValue(keepOrientation) },
                 ModelsDirectory = parse.GetValue(models),
                 Prune = true,

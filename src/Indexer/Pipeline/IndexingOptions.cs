@@ -20,11 +20,17 @@ public sealed record IndexingOptions
     /// <summary>Parallel decoders (libvips runs single-threaded per image).</summary>
     public int DecodeWorkers { get; init; } = 1;
 
-    /// <summary>Parallel detector sessions; their ONNX threads share the cores with the recognizers.</summary>
-    public int DetectWorkers { get; init; } = 1;
+    /// <summary>
+    /// Parallel detector sessions; their ONNX threads share the cores with the recognizers. The default
+    /// gives detection about three quarters of the cores (at most 4 sessions), because detection is about
+    /// 85 % of the model time at the default input size: on 2 cores two one-thread detectors keep both
+    /// cores busy (98 %) where one two-thread detector reached 91 % and one one-thread detector 61 %
+    /// (docs/BENCHMARKS.md, "Reading speed"). On a GPU one or two sessions are enough.
+    /// </summary>
+    public int DetectWorkers { get; init; } = Math.Clamp((int)Math.Round(Environment.ProcessorCount * 0.75), 1, 4);
 
-    /// <summary>Parallel recognizer sessions.</summary>
-    public int RecognizeWorkers { get; init; } = 1;
+    /// <summary>Parallel recognizer sessions (the default: a quarter of the cores, 1 to 4).</summary>
+    public int RecognizeWorkers { get; init; } = Math.Clamp(Environment.ProcessorCount / 4, 1, 4);
 
     /// <summary>Images per write transaction.</summary>
     public int BatchSize { get; init; } = 32;

@@ -20,10 +20,12 @@ public sealed class ModelLoadException(string message, Exception? inner = null) 
 public sealed partial class ModelSession : IDisposable
 {
     private readonly SessionOptions sessionOptions;
+    private readonly string fileName;
 
     private ModelSession(string path, InferenceSession session, SessionOptions sessionOptions, ExecutionDevice device)
     {
         Path = path;
+        fileName = System.IO.Path.GetFileName(path);
         Session = session;
         this.sessionOptions = sessionOptions;
         Device = device;
@@ -91,13 +93,14 @@ public sealed partial class ModelSession : IDisposable
     public void Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, IReadOnlyCollection<OrtValue> outputs)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var cpuStart = InferenceClock.ThreadCpuTicks();
         try
         {
             Session.Run(RunOptions, inputNames, inputs, outputNames, outputs);
         }
         finally
         {
-            InferenceClock.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start));
+            InferenceClock.Add(fileName, System.Diagnostics.Stopwatch.GetElapsedTime(start), InferenceClock.ThreadCpuTicks() - cpuStart);
         }
     }
 

@@ -61,6 +61,22 @@ public sealed class ReadCommandTests(ReadImages images, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Both_detector_settings_read_the_words_and_an_unknown_one_is_refused_with_the_choices()
+    {
+        foreach (var preset in new[] { "Fast", "Accurate" })
+        {
+            var result = await CliProcess.RunAsync(["read", images.Phrase, "--device", "Cpu", "--detector", preset]);
+            output.WriteLine(result.ToString());
+            result.ExitCode.Should().Be(0, result.ToString());
+            result.Stdout.Should().Contain("GOLDEN GATE", $"--detector {preset} reads the rendered line");
+        }
+
+        var wrong = await CliProcess.RunAsync(["read", images.Phrase, "--detector", "Turbo"]);
+        wrong.ExitCode.Should().NotBe(0);
+        (wrong.Stderr + wrong.Stdout).Should().Contain("Turbo");
+    }
+
+    [Fact]
     public async Task Read_json_has_the_documented_shape_with_clockwise_quads_from_the_top_left()
     {
         var result = await CliProcess.RunAsync(["read", "--json", images.Phrase]);

@@ -19,4 +19,13 @@ public sealed class DetectorOptionsTests
         act.Should().Throw<ArgumentOutOfRangeException>()
             .Which.Message.Should().Contain("LimitSideLength").And.Contain("BinarizationThreshold").And.Contain("TileSize");
     }
+
+    [Fact]
+    public void The_fast_preset_is_paddleocrs_input_size_and_the_accurate_one_the_enlarged_default()
+    {
+        DetectorOptions.For(DetectorPreset.Fast).Should().Be(DetectorOptions.PaddleOcr);
+        DetectorOptions.For(DetectorPreset.Accurate).Should().Be(new DetectorOptions());
+        DetectorOptions.For(DetectorPreset.Accurate).LimitType.Should().Be(DetectionLimitType.Min);
+        DetectorOptions.For(DetectorPreset.Fast).LimitType.Should().Be(DetectionLimitType.Max);
+    }
 }

@@ -23,6 +23,16 @@ public enum BoxScoreMode
     Polygon = 1,
 }
 
+/// <summary>The two detector settings a user picks between (<c>--detector</c>).</summary>
+public enum DetectorPreset
+{
+    /// <summary>The defaults of <see cref="DetectorOptions"/>: enlarged input, more small text found, about 3x the model time.</summary>
+    Accurate = 0,
+
+    /// <summary><see cref="DetectorOptions.PaddleOcr"/>: PaddleOCR's input size, the faster choice.</summary>
+    Fast = 1,
+}
+
 /// <summary>
 /// Settings of the DB text detector: input sizing, binarization and box filtering. Defaults were
 /// chosen on the ICDAR2015 dev photos (docs/BENCHMARKS.md, bench command <c>detect</c>): PaddleOCR's
@@ -35,6 +45,14 @@ public enum BoxScoreMode
 public sealed record DetectorOptions
 {
     /// <summary>PaddleOCR's PP-OCRv4 inference defaults (limit max 960, thresh 0.3, box 0.6, unclip 1.5).</summary>
+    /// <summary>The options a <see cref="DetectorPreset"/> names.</summary>
+    public static DetectorOptions For(DetectorPreset preset) => preset switch
+    {
+        DetectorPreset.Accurate => new DetectorOptions(),
+        DetectorPreset.Fast => PaddleOcr,
+        _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "Unknown detector preset; use Accurate or Fast."),
+    };
+
     public static DetectorOptions PaddleOcr { get; } = new()
     {
         LimitType = DetectionLimitType.Max,
