@@ -27,6 +27,7 @@ internal static class ThumbnailStripRenderer
     private static readonly RgbColor Background = new(250, 250, 250);
     private static readonly RgbColor Placeholder = new(200, 200, 200);
     private static readonly RgbColor PlaceholderCross = new(120, 120, 120);
+    private static readonly RgbColor Halo = new(25, 25, 25);
 
     /// <summary>The strip of <paramref name="query"/>'s first <see cref="ThumbnailStripOptions.ResultsPerQuery"/> results; it must have at least one.</summary>
     public static (RgbImage Image, IReadOnlyList<ThumbnailCell> Cells) Render(QueryEvaluation query, ThumbnailStripOptions options, CancellationToken cancellationToken)
@@ -86,20 +87,23 @@ internal static class ThumbnailStripRenderer
         var sourceHeight = swapped ? decoded.SourceWidth : decoded.SourceHeight;
         var scaleX = (double)image.Width / sourceWidth;
         var scaleY = (double)image.Height / sourceHeight;
-        var drawn = 0;
-        foreach (var box in result.Boxes)
-        {
-            if (box.Polygon.Count < 2 || box.Polygon.Any(p => !float.IsFinite(p.X) || !float.IsFinite(p.Y)))
-            {
-                continue;
-            }
+        var outlines = result.Boxes
+            .Where(b => b.Polygon.Count >= 2 && b.Polygon.All(p => float.IsFinite(p.X) && float.IsFinite(p.Y)))
+            .Select(b => b.Polygon.Select(p => new PointF((float)(p.X * scaleX), (float)(p.Y * scaleY))).ToArray())
+            .ToList();
 
-            var points = box.Polygon.Select(p => new PointF((float)(p.X * scaleX), (float)(p.Y * scaleY))).ToArray();
-            image.DrawPolygon(points, ThumbnailColors.Match, BoxLineWidth);
-            drawn++;
+        // A dark halo under every outline first, so an orange line shows on yellow signs and bright walls alike.
+        foreach (var points in outlines)
+        {
+            image.DrawPolygon(points, Halo, BoxLineWidth + 2);
         }
 
-        return new Thumbnail(image, scaleX, scaleY, drawn, null);
+        foreach (var points in outlines)
+        {
+            image.DrawPolygon(points, ThumbnailColors.Match, BoxLineWidth);
+        }
+
+        return new Thumbnail(image, scaleX, scaleY, outlines.Count, null);
     }
 
     private static RgbImage CrossedPlaceholder(int width, int height)
