@@ -73,7 +73,11 @@ internal static class IndexCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string location, IndexingOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string location, IndexingOptions options, CancellationToken cancellationToken) =>
+        (await RunWithSummaryAsync(roots, location, options, cancellationToken).ConfigureAwait(false)).ExitCode;
+
+    /// <summary>As <see cref="RunAsync"/>, also returning the run's summary (what this run indexed, for measuring it).</summary>
+    public static async Task<(int ExitCode, IndexingSummary Summary)> RunWithSummaryAsync(IReadOnlyList<string> roots, string location, IndexingOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
         await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: false, rebuild: options.Rebuild, cancellationToken).ConfigureAwait(false);
@@ -104,7 +108,7 @@ internal static class IndexCommand
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = await service.Completion.ConfigureAwait(false);
         SummaryOutput.Write(Console.Out, summary, (await store.GetInfoAsync(CancellationToken.None).ConfigureAwait(false)).Location);
-        return summary.Cancelled ? 130 : 0;
+        return (summary.Cancelled ? 130 : 0, summary);
     }
 }
 

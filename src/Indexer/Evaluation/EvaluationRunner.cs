@@ -27,16 +27,14 @@ public static class EvaluationRunner
     public static async Task<int> RunAsync(IReadOnlyList<BenchmarkDataset> datasets, EvaluationSettings settings, CancellationToken cancellationToken)
     {
         var gallery = datasets[0].GalleryImages;
-        var indexClock = Stopwatch.StartNew();
-        var code = await IndexCommand.RunAsync(gallery, settings.IndexDirectory, settings.Indexing, cancellationToken).ConfigureAwait(false);
-        indexClock.Stop();
+        var (code, indexing) = await IndexCommand.RunWithSummaryAsync(gallery, settings.IndexDirectory, settings.Indexing, cancellationToken).ConfigureAwait(false);
         if (code != 0)
         {
             return code;
         }
 
         await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = settings.IndexDirectory, ReadOnly = true });
-        var counts = await store.GetCountsAsync(cancellationToken).ConfigureAwait(false);
+        var info = await store.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         var searcher = Searcher.Create(store);
         var options = new SearchOptions { Top = Math.Max(1, gallery.Count), MinScore = 0, Exhaustive = settings.Exhaustive };
         var catalog = ModelCatalog.Open(settings.Indexing.ModelsDirectory);
@@ -68,26 +66,16 @@ public static class EvaluationRunner
             }
 
             var summary = RetrievalMetrics.Summarize(evaluations);
-            var performance = PerformanceSummary.From((int)counts.Images, indexClock.Elapsed, latencies);
+            // Indexing speed is what this run indexed: 0 images when a complete index was reused.
+            var performance = PerformanceSummary.From((int)indexing.Indexed, indexing.Elapsed, latencies);
             Print(dataset, summary, performance, settings.Json ? evaluations : null);
             if (settings.ReportDirectory is not null)
             {
-                var run = new RunInfo
-                {
-                    Commit = GitCommit(),
-                    ModelHashes = catalog.Hashes,
-                    Options = new Dictionary<string, string>
-                    {
-                        ["index"] = settings.IndexDirectory,
-                        ["exhaustive"] = settings.Exhaustive.ToString(),
-                        ["device"] = settings.Indexing.Ocr.Onnx.Device.ToString(),
-                    },
-                    CommandLine = settings.CommandLine,
-                    StartedAt = started,
-                    FinishedAt = DateTimeOffset.UtcNow,
-                };
+                var run = RunRecord.Create(settings, info, catalog.Hashes, catalog.Directory, options, evaluator.TopResultsKept, started);
                 var folder = datasets.Count == 1 ? settings.ReportDirectory : Path.Combine(settings.ReportDirectory, Slug(dataset.Name));
-                var files = await ReportWriter.WriteAsync(EvaluationReport.Create(dataset, evaluations, run, performance), folder, cancellationToken).ConfigureAwait(false);
+                // The boxes are in the pixels the index read, so thumbnails are turned (or not) the same way.
+                var thumbnails = ThumbnailStripOptions.Default with { ApplyOrientation = settings.Indexing.Decode.ApplyOrientation };
+                var files = await ReportWriter.WriteAsync(EvaluationReport.Create(dataset, evaluations, run, performance), folder, cancellationToken, thumbnails: thumbnails).ConfigureAwait(false);
                 Console.Out.WriteLine($"  report: {files.Markdown}");
             }
         }
@@ -130,19 +118,4 @@ public static class EvaluationRunner
     }
 
     private static string Slug(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')).Trim('-');
-
-    private static string? GitCommit()
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true });
-            var output = git?.StandardOutput.ReadToEnd().Trim();
-            git?.WaitForExit();
-            return git?.ExitCode == 0 ? output : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-    }
 }

@@ -26,8 +26,12 @@ public sealed record SearchItemJson(
 /// <summary>A matched word: its reading, where it is, its score and the query word or phrase it answers.</summary>
 public sealed record MatchJson(string Text, float[][] Quad, double Score, string Query);
 
-/// <summary>Where a video frame comes from: the video's path (relative) and the frame's time.</summary>
-public sealed record VideoFrameJson(string Path, double Seconds, double? StartSeconds, double? EndSeconds);
+/// <summary>
+/// Where a video frame comes from: the video's path (relative), the frame's time, and
+/// <see cref="Url"/>, where the video itself is served with range requests (play it from the frame
+/// with <c>Url#t=Seconds</c> or by setting currentTime).
+/// </summary>
+public sealed record VideoFrameJson(string Path, double Seconds, double? StartSeconds, double? EndSeconds, string Url);
 
 /// <summary>Everything read in one image, in reading order.</summary>
 public sealed record ImageTextJson(long Id, string Path, string Root, int Width, int Height, VideoFrameJson? Video, string Status, string? Error, IReadOnlyList<LineJson> Lines);

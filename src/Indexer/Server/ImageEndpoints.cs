@@ -7,8 +7,9 @@ using Retrieval.Search.Store;
 namespace Retrieval.Indexer.Server;
 
 /// <summary>
-/// <c>/api/images/{id}</c>: the original file, a cached thumbnail, everything read in the image, and
-/// removal from the index. Files are found only through the index and <see cref="ImageFileGuard"/>.
+/// <c>/api/images/{id}</c>: the original file, a cached thumbnail, everything read in the image, the
+/// video a frame comes from, and removal from the index. Files are found only through the index and
+/// <see cref="ImageFileGuard"/>.
 /// </summary>
 internal static class ImageEndpoints
 {
@@ -30,6 +31,29 @@ internal static class ImageEndpoints
             return new Cached(TypedResults.PhysicalFile(frame, "image/jpeg", entityTag: tag));
         }
 
+        return new Cached(TypedResults.PhysicalFile(file.RealPath!, MediaType(file.RealPath!), lastModified: file.Modified, entityTag: tag, enableRangeProcessing: true));
+    }
+
+    /// <summary>
+    /// The video file a frame comes from, with range requests (206), so a &lt;video&gt; element can
+    /// play it and seek to the frame's time. Only videos the index holds frames of are served, and
+    /// only inside their indexed folder, as for images.
+    /// </summary>
+    public static async Task<IResult> VideoAsync(string id, IIndexStore store, CancellationToken cancellationToken)
+    {
+        var (image, file, problem) = await FindFileAsync(id, store, cancellationToken, framePixelsNeeded: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!file!.IsVideoFrame)
+        {
+            return ApiProblems.NotFound($"Image {image!.Id} is not a video frame, so there is no video to play; its file is at /api/images/{image.Id}.");
+        }
+
+        // Size -1 tags the video itself, apart from the frame's JPEG (0) and its thumbnails.
+        var tag = new EntityTagHeaderValue("\"" + ThumbnailCache.ETagFor(image!.Id, file, -1) + "\"");
         return new Cached(TypedResults.PhysicalFile(file.RealPath!, MediaType(file.RealPath!), lastModified: file.Modified, entityTag: tag, enableRangeProcessing: true));
     }
 
@@ -111,7 +135,8 @@ internal static class ImageEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<(StoredImage? Image, ImageFile? File, IResult? Problem)> FindFileAsync(string id, IIndexStore store, CancellationToken cancellationToken)
+    /// <param name="framePixelsNeeded">Whether a video frame must have been read (its JPEG is wanted), rather than only its video.</param>
+    private static async Task<(StoredImage? Image, ImageFile? File, IResult? Problem)> FindFileAsync(string id, IIndexStore store, CancellationToken cancellationToken, bool framePixelsNeeded = true)
     {
         if (!ApiProblems.TryParseId(id, out var imageId, out var bad))
         {
@@ -129,7 +154,7 @@ internal static class ImageEndpoints
         {
             ImageFileState.Missing => ApiProblems.NotFound($"Image {imageId} is in the index but its file '{ImageFileGuard.RelativePath(image)}' is gone; re-index its folder to drop it."),
             ImageFileState.Outside => ApiProblems.Forbidden($"Image {imageId} is not served: its file resolves outside the folder it was indexed under (a symbolic link points out of it)."),
-            _ when file.IsVideoFrame && (image.Width <= 0 || image.Height <= 0) =>
+            _ when framePixelsNeeded && file.IsVideoFrame && (image.Width <= 0 || image.Height <= 0) =>
                 ApiProblems.NotFound($"Image {imageId} is a frame of '{ImageFileGuard.RelativePath(image)}' at {image.Key.FrameTime!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s that was not read; open the video there."),
             _ => null,
         };
@@ -153,6 +178,14 @@ internal static class ImageEndpoints
         ".webm" => "video/webm",
         ".mov" => "video/quicktime",
         ".mkv" => "video/x-matroska",
+        ".ogv" => "video/ogg",
+        ".avi" => "video/x-msvideo",
+        ".ts" or ".mts" or ".m2ts" => "video/mp2t",
+        ".mpg" or ".mpeg" or ".m2v" or ".vob" => "video/mpeg",
+        ".3gp" => "video/3gpp",
+        ".3g2" => "video/3gpp2",
+        ".wmv" or ".asf" => "video/x-ms-asf",
+        ".flv" => "video/x-flv",
         _ => "application/octet-stream",
     };
 

@@ -48,6 +48,10 @@ internal static class OpenApiDocument
                         Param("size", "query", "Longest side in pixels.", new JsonObject { ["type"] = "integer", ["enum"] = Ints(limits.ThumbnailSizes), ["default"] = limits.DefaultThumbnailSize }),
                     ], Binary("image/jpeg"), [400, 403, 404, 503]),
                 },
+                ["/api/images/{id}/video"] = new JsonObject
+                {
+                    ["get"] = Op("For a video frame: the video file it comes from, with ETag, Last-Modified and range requests (206), for playing it from the frame's time (video.url#t=seconds).", read(), [id()], Binary("video/*", "The video.", [206]), [400, 403, 404, 416]),
+                },
                 ["/api/images/{id}/text"] = new JsonObject
                 {
                     ["get"] = Op("Every line and word read in the image, with quads, in reading order.", read(), [id()], Ok("ImageText"), [400, 404]),
@@ -102,11 +106,21 @@ internal static class OpenApiDocument
 
     private static JsonObject Ok(string schema) => new() { ["200"] = Desc("OK", Ref(schema)) };
 
-    private static JsonObject Binary(string mediaType) => new()
+    private static JsonObject Binary(string mediaType, string description = "The image.", int[]? alsoOk = null)
     {
-        ["200"] = new JsonObject { ["description"] = "The image.", ["content"] = new JsonObject { [mediaType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "binary" } } } },
-        ["304"] = Desc("Not modified (If-None-Match matched the ETag)."),
-    };
+        JsonObject content() => new() { [mediaType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["format"] = "binary" } } };
+        var responses = new JsonObject
+        {
+            ["200"] = new JsonObject { ["description"] = description, ["content"] = content() },
+            ["304"] = Desc("Not modified (If-None-Match matched the ETag)."),
+        };
+        foreach (var status in alsoOk ?? [])
+        {
+            responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["description"] = "The requested byte range (Range header).", ["content"] = content() };
+        }
+
+        return responses;
+    }
 
     private static JsonObject Desc(string description, JsonObject? schema = null)
     {

@@ -93,6 +93,7 @@ public static class RetrievalServer
         app.MapGet("/api/images/{id}", ImageEndpoints.OriginalAsync).AddEndpointFilter(read);
         app.MapGet("/api/images/{id}/thumbnail", ImageEndpoints.ThumbnailAsync).AddEndpointFilter(read);
         app.MapGet("/api/images/{id}/text", ImageEndpoints.TextAsync).AddEndpointFilter(read);
+        app.MapGet("/api/images/{id}/video", ImageEndpoints.VideoAsync).AddEndpointFilter(read);
         app.MapGet("/api/status", StatusEndpoint.HandleAsync).AddEndpointFilter(read);
         app.MapPost("/api/index", IndexEndpoint.HandleAsync).AddEndpointFilter(write);
         app.MapDelete("/api/images/{id}", ImageEndpoints.DeleteAsync).AddEndpointFilter(write);

@@ -71,6 +71,6 @@ internal static class SearchEndpoint
     }
 
     public static VideoFrameJson? Video(StoredImage image) => image.Key.FrameTime is { } time
-        ? new VideoFrameJson(ImageFileGuard.RelativePath(image), Math.Round(time.TotalSeconds, 3), image.FrameSpan?.Start.TotalSeconds, image.FrameSpan?.End.TotalSeconds)
+        ? new VideoFrameJson(ImageFileGuard.RelativePath(image), Math.Round(time.TotalSeconds, 3), image.FrameSpan?.Start.TotalSeconds, image.FrameSpan?.End.TotalSeconds, $"/api/images/{image.Id}/video")
         : null;
 }

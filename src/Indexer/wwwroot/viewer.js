@@ -1,5 +1,6 @@
 // The viewer: one result's whole image with every line outlined, the matched words highlighted,
 // the text selectable on the image and listed beside it, copyable; arrows step through results.
+// A video frame shows its time and plays its video from there (served with range requests).
 import { api } from './api.js';
 import { center, clock, inside, overlay } from './draw.js';
 
@@ -8,7 +9,7 @@ const ui = {
   viewer: $('viewer'), title: $('viewer-title'), time: $('viewer-time'), score: $('viewer-score'),
   stage: $('stage'), canvas: $('canvas'), image: $('viewer-image'), overlay: $('viewer-overlay'),
   textLayer: $('text-layer'), lines: $('line-list'), linesSummary: $('lines-summary'),
-  copy: $('copy-text'), open: $('viewer-open'), prev: $('viewer-prev'), next: $('viewer-next'), close: $('viewer-close'),
+  video: $('viewer-video'), copy: $('copy-text'), open: $('viewer-open'), prev: $('viewer-prev'), next: $('viewer-next'), close: $('viewer-close'),
 };
 
 /**
@@ -24,10 +25,10 @@ export function createViewer(results) {
     if (!item) return;
     viewing = index;
     text = null;
+    stopVideo(item);
     ui.title.textContent = item.path;
     ui.score.textContent = `score ${item.score.toFixed(2)}`;
     ui.time.hidden = !item.video;
-    ui.time.textContent = item.video ? `▶ ${clock(item.video.seconds)}` : '';
     ui.open.href = item.image;
     ui.prev.disabled = index === 0;
     ui.next.disabled = index >= results.total() - 1;
@@ -87,6 +88,45 @@ export function createViewer(results) {
     ui.canvas.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
   }
 
+  /** Plays the frame's video from the frame's time in place of the image; again shows the frame. */
+  function toggleVideo() {
+    const item = results.item(viewing);
+    if (!item?.video) return;
+    if (!ui.video.hidden) {
+      stopVideo(item);
+      return;
+    }
+    const seconds = item.video.seconds;
+    ui.video.onloadedmetadata = () => {
+      // The #t= fragment seeks already; this covers browsers that ignore it.
+      if (Math.abs(ui.video.currentTime - seconds) > 0.5) ui.video.currentTime = seconds;
+    };
+    ui.video.onerror = () => {
+      stopVideo(item);
+      ui.linesSummary.textContent = `This browser cannot play ${item.video.path}; open it with a video player from its folder.`;
+    };
+    ui.video.src = `${item.video.url}#t=${seconds}`;
+    ui.video.hidden = false;
+    ui.canvas.hidden = true;
+    ui.time.textContent = 'Show the frame';
+    ui.video.focus();
+    ui.video.play().catch(() => { /* autoplay refused: the controls are there */ });
+  }
+
+  /** Back to the frame: the video stops and lets go of its file. */
+  function stopVideo(item) {
+    ui.video.onerror = null;
+    ui.video.onloadedmetadata = null;
+    if (ui.video.hasAttribute('src')) {
+      ui.video.pause();
+      ui.video.removeAttribute('src');
+      ui.video.load();
+    }
+    ui.video.hidden = true;
+    ui.canvas.hidden = false;
+    ui.time.textContent = item?.video ? `▶ Play from ${clock(item.video.seconds)}` : '';
+  }
+
   async function step(delta) {
     const next = viewing + delta;
     if (next < 0 || next >= results.total()) return;
@@ -115,16 +155,20 @@ export function createViewer(results) {
   ui.viewer.addEventListener('close', () => {
     const index = viewing;
     viewing = -1;
+    stopVideo(null);
     ui.image.removeAttribute('src');
     results.focus(index);
   });
   ui.viewer.addEventListener('keydown', async (event) => {
-    if (event.target instanceof HTMLInputElement) return;
+    // The video's own controls take keys while it has focus.
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLVideoElement) return;
     if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
       event.preventDefault();
       await step(event.key === 'ArrowRight' ? 1 : -1);
     } else if (event.key === 'c' && !event.ctrlKey && !event.metaKey && !window.getSelection()?.toString()) {
       copyText();
+    } else if (event.key === 'p' && !event.ctrlKey && !event.metaKey) {
+      toggleVideo();
     }
   });
   // A click on the backdrop (outside the dialog's box) closes it.
@@ -133,6 +177,7 @@ export function createViewer(results) {
   ui.next.addEventListener('click', () => step(1));
   ui.close.addEventListener('click', () => ui.viewer.close());
   ui.copy.addEventListener('click', copyText);
+  ui.time.addEventListener('click', toggleVideo);
 
   return { open, isOpen: () => ui.viewer.open };
 }

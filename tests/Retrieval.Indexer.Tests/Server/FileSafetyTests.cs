@@ -26,6 +26,9 @@ public sealed class FileSafetyTests(ServedIndexFixture fixture)
     [InlineData("/app.js/..%2f..%2f..%2fetc/passwd")]
     [InlineData("/%2e%2e/%2e%2e/%2e%2e/etc/passwd")]
     [InlineData("/api/images/1/thumbnail/../../../../etc/passwd")]
+    [InlineData("/api/images/1/video/../../../../etc/passwd")]
+    [InlineData("/api/images/..%2f..%2f..%2fetc%2fpasswd/video")]
+    [InlineData("/api/images/%2e%2e%2f%2e%2e%2fetc%2fpasswd/video")]
     public async Task A_path_that_tries_to_climb_out_is_refused_and_never_reaches_a_file(string target)
     {
         var (status, response) = await RawHttp.GetAsync(fixture.Server.BaseAddress, target);

@@ -157,6 +157,74 @@ public sealed class PageTests(ServedIndexFixture fixture, ITestOutputHelper outp
         await Assertions.Expect(page.Locator("#viewer")).ToBeHiddenAsync();
     }
 
+    [Fact]
+    public async Task A_video_frame_shows_its_time_and_the_viewer_plays_the_video_from_that_time()
+    {
+        if (ChromiumBrowser.SkipReason is { } reason)
+        {
+            output.WriteLine("Skipped: " + reason);
+            return;
+        }
+
+        await fixture.StationVideoAsync();
+        var frame = (await fixture.Client.GetFromJsonAsync<SearchPageJson>("/api/search?q=platform"))!.Results.Single();
+        var seconds = frame.Video!.Seconds;
+        var time = "0:" + seconds.ToString("00.0", CultureInfo.InvariantCulture);
+
+        await using var browser = await ChromiumBrowser.LaunchAsync(Width, Height);
+        var page = await browser.Context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        var videoAnswers = new List<int>();
+        page.Response += (_, r) =>
+        {
+            if (r.Url.Contains(frame.Video.Url, StringComparison.Ordinal))
+            {
+                lock (videoAnswers)
+                {
+                    videoAnswers.Add(r.Status);
+                }
+            }
+        };
+
+        await page.GotoAsync(new Uri(fixture.Server.BaseAddress, "/?q=platform").ToString());
+        var cards = page.Locator("#results .card > a");
+        await Assertions.Expect(cards).ToHaveCountAsync(1);
+        await Assertions.Expect(cards.First.Locator(".time")).ToHaveTextAsync($"▶ {time} in clips/station.mp4");
+        await cards.First.ClickAsync();
+        var play = page.Locator("#viewer-time");
+        await Assertions.Expect(play).ToHaveTextAsync($"▶ Play from {time}");
+        await Assertions.Expect(page.Locator("#viewer-video")).ToBeHiddenAsync();
+
+        await play.ClickAsync();
+        var video = page.Locator("#viewer-video");
+        await Assertions.Expect(video).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#canvas")).ToBeHiddenAsync();
+        await Assertions.Expect(play).ToHaveTextAsync("Show the frame");
+        (await video.GetAttributeAsync("src")).Should().Be($"{frame.Video.Url}#t={seconds.ToString(CultureInfo.InvariantCulture)}");
+
+        // Decoded and playing from the frame's time, not from the start: what was played begins there.
+        await page.WaitForFunctionAsync("() => { const v = document.getElementById('viewer-video'); return v.readyState >= 2 && v.played.length > 0 && v.currentTime > 0; }", null, new() { Timeout = 20_000 });
+        var played = await video.EvaluateAsync<double[]>("v => [v.played.start(0), v.currentTime, v.duration]");
+        output.WriteLine($"played from {played[0]:0.00} s, now {played[1]:0.00} s of {played[2]:0.00} s; video answers: {string.Join(", ", videoAnswers)}");
+        played[0].Should().BeApproximately(seconds, 0.3, "playback starts at the frame's time");
+        played[2].Should().BeApproximately(6, 0.3);
+        lock (videoAnswers)
+        {
+            videoAnswers.Should().Contain(206, "the browser fetches the video by byte ranges");
+        }
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestArtifacts.Folder, "page-video.png") });
+
+        // Again: back to the frame, and the video lets go of its file.
+        await play.ClickAsync();
+        await Assertions.Expect(video).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#canvas")).ToBeVisibleAsync();
+        (await video.GetAttributeAsync("src")).Should().BeNull();
+        await Assertions.Expect(play).ToHaveTextAsync($"▶ Play from {time}");
+        errors.Should().BeEmpty("the page logs no script errors");
+    }
+
     /// <summary>The screen box of the card's first match outline.</summary>
     private static async Task<Box> OutlineOnScreenAsync(ILocator card, SceneFile scene)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Retrieval.Indexer.Pipeline;
 using Retrieval.Indexer.Server;
+using Retrieval.Indexer.Tests.Video;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Tests.Server;
@@ -15,8 +16,10 @@ namespace Retrieval.Indexer.Tests.Server;
 public sealed class ServedIndexFixture : IAsyncLifetime
 {
     private readonly TestFolder folder = new();
+    private readonly SemaphoreSlim videoGate = new(1, 1);
     private SqliteIndexStore? store;
     private RunningServer? server;
+    private string? stationVideo;
 
     public string Root => folder.Combine("images");
 
@@ -61,6 +64,36 @@ public sealed class ServedIndexFixture : IAsyncLifetime
         Ids = ids;
     }
 
+    /// <summary>
+    /// A video indexed once for the tests that share it (real ffmpeg and models):
+    /// <c>clips/station.mp4</c> under the scratch root "videos", 480x270, 6 s at 5 fps, TRAIN from 0 s
+    /// and PLATFORM from 3 s; indexing it adds 3 frames. Returns the video's full path.
+    /// </summary>
+    public async Task<string> StationVideoAsync()
+    {
+        await videoGate.WaitAsync();
+        try
+        {
+            if (stationVideo is null)
+            {
+                var root = Scratch("videos");
+                var clips = Directory.CreateDirectory(Path.Combine(root, "clips")).FullName;
+                var path = await TestVideos.EncodeAsync(Path.Combine(clips, "station.mp4"), fps: 5, seconds: 6, [
+                    new VideoSegment(0, TestVideos.Slide(480, 270, "TRAIN", 100, 90, "DejaVu Sans Bold 48")),
+                    new VideoSegment(3, TestVideos.Slide(480, 270, "PLATFORM", 60, 90, "DejaVu Sans Bold 48")),
+                ], [.. TestVideos.H264, "-movflags", "+faststart"]);
+                await IndexAsync(root, expectedImages: 3);
+                stationVideo = path;
+            }
+
+            return stationVideo;
+        }
+        finally
+        {
+            videoGate.Release();
+        }
+    }
+
     /// <summary>Posts a folder to /api/index and waits until the index holds <paramref name="expectedImages"/> more images and the indexer is idle.</summary>
     public async Task IndexAsync(string path, int expectedImages)
     {
@@ -94,6 +127,7 @@ public sealed class ServedIndexFixture : IAsyncLifetime
 
         store?.Dispose();
         folder.Dispose();
+        videoGate.Dispose();
     }
 }
 

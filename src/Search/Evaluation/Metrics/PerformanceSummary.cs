@@ -1,8 +1,8 @@
 namespace Retrieval.Search.Evaluation.Metrics;
 
 /// <summary>Speed of a benchmark run, filled by the runner that indexed and searched.</summary>
-/// <param name="IndexedImages">Gallery images indexed.</param>
-/// <param name="IndexingSeconds">Wall-clock time of indexing.</param>
+/// <param name="IndexedImages">Gallery images indexed by this run (0 when a complete index was reused).</param>
+/// <param name="IndexingSeconds">Wall-clock time of this run's indexing (checking a reused index included).</param>
 /// <param name="ImagesPerSecond">Indexing throughput.</param>
 /// <param name="QueryCount">Queries timed.</param>
 /// <param name="QueryLatencyP50Milliseconds">Median query latency.</param>

@@ -4,12 +4,16 @@ using Retrieval.Search.Evaluation.Metrics;
 
 namespace Retrieval.Search.Evaluation.Reports;
 
-/// <summary>Renders <c>report.md</c>: the summary table, the run record, warnings, the charts and the worst queries with what was found instead.</summary>
+/// <summary>
+/// Renders <c>report.md</c>: the summary table, the run record, warnings, the charts, the worst
+/// queries with what was found instead, and their thumbnail strips (when written).
+/// </summary>
 public static class MarkdownReport
 {
     private const int InsteadShown = 3;
 
-    public static string Render(EvaluationReport report, int worstQueries, string precisionRecallChart, string histogramChart)
+    /// <param name="strips">The worst queries' strips (<see cref="WorstQueryThumbnails"/>), linked by their relative paths; none when null.</param>
+    public static string Render(EvaluationReport report, int worstQueries, string precisionRecallChart, string histogramChart, IReadOnlyList<ThumbnailStrip>? strips = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var md = new StringBuilder();
@@ -27,7 +31,9 @@ public static class MarkdownReport
         Line(md, $"| queries with no relevant result found | {s.QueriesWithNoRelevantFound} |");
         if (report.Performance is { } p)
         {
-            Line(md, $"| indexing | {p.ImagesPerSecond.ToString("0.00", CultureInfo.InvariantCulture)} images/s ({p.IndexedImages} images in {p.IndexingSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s) |");
+            Line(md, p.IndexedImages > 0
+                ? $"| indexing | {p.ImagesPerSecond.ToString("0.00", CultureInfo.InvariantCulture)} images/s ({p.IndexedImages} images in {p.IndexingSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s) |"
+                : "| indexing | not measured: the index was complete and reused, nothing was indexed in this run |");
             Line(md, $"| query latency p50 / p95 | {p.QueryLatencyP50Milliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms / {p.QueryLatencyP95Milliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms ({p.QueryCount} queries) |");
         }
 
@@ -47,7 +53,10 @@ public static class MarkdownReport
             Line(md, string.Empty);
         }
 
-        RenderWorst(md, report.WorstQueries(worstQueries));
+        var worst = report.WorstQueries(worstQueries);
+        var byPosition = (strips ?? []).ToDictionary(strip => strip.Position);
+        RenderWorst(md, worst, byPosition);
+        RenderStrips(md, worst, byPosition);
         return md.ToString();
     }
 
@@ -79,20 +88,56 @@ public static class MarkdownReport
         Line(md, string.Empty);
     }
 
-    private static void RenderWorst(StringBuilder md, IReadOnlyList<QueryEvaluation> worst)
+    private static void RenderWorst(StringBuilder md, IReadOnlyList<QueryEvaluation> worst, Dictionary<int, ThumbnailStrip> strips)
     {
         Line(md, $"## The {worst.Count} worst queries");
         Line(md, string.Empty);
-        Line(md, "| # | query | AP | relevant | found | first relevant at | returned instead |");
-        Line(md, "|---|---|---|---|---|---|---|");
+        Line(md, "| # | query | AP | relevant | found | first relevant at | returned instead | top results |");
+        Line(md, "|---|---|---|---|---|---|---|---|");
         for (var i = 0; i < worst.Count; i++)
         {
             var q = worst[i];
             var instead = q.TopResults.Where(r => !r.IsRelevant).Take(InsteadShown).Select(Describe).ToList();
-            Line(md, $"| {i + 1} | {Escape(q.Query)} | {F(q.AveragePrecision)} | {q.RelevantCount} | {q.FoundCount} | {(q.FirstRelevantRank is { } r ? r.ToString(CultureInfo.InvariantCulture) : "-")} | {(q.ReturnedCount == 0 ? "no results" : instead.Count > 0 ? string.Join("<br>", instead) : "-")} |");
+            var picture = strips.TryGetValue(i + 1, out var strip) ? $"[{strip.Cells.Count} pictured]({strip.RelativePath})" : "-";
+            Line(md, $"| {i + 1} | {Escape(q.Query)} | {F(q.AveragePrecision)} | {q.RelevantCount} | {q.FoundCount} | {(q.FirstRelevantRank is { } r ? r.ToString(CultureInfo.InvariantCulture) : "-")} | {(q.ReturnedCount == 0 ? "no results" : instead.Count > 0 ? string.Join("<br>", instead) : "-")} | {picture} |");
         }
 
         Line(md, string.Empty);
+    }
+
+    /// <summary>Each worst query's strip under its own heading, with the cells listed in text (and why a picture is missing).</summary>
+    private static void RenderStrips(StringBuilder md, IReadOnlyList<QueryEvaluation> worst, Dictionary<int, ThumbnailStrip> strips)
+    {
+        if (strips.Count == 0)
+        {
+            return;
+        }
+
+        Line(md, "## Top results of the worst queries");
+        Line(md, string.Empty);
+        Line(md, "Green frame ✓: relevant; red frame ✗: not relevant; orange outlines: the matched words. Best result on the left.");
+        Line(md, string.Empty);
+        for (var i = 0; i < worst.Count; i++)
+        {
+            if (!strips.TryGetValue(i + 1, out var strip))
+            {
+                continue;
+            }
+
+            var q = worst[i];
+            Line(md, $"### {i + 1}. {Escape(q.Query)} (AP {F(q.AveragePrecision)}, {q.FoundCount} of {q.RelevantCount} relevant found)");
+            Line(md, string.Empty);
+            Line(md, $"![top results for {Escape(q.Query).Replace("]", "\\]", StringComparison.Ordinal)}]({strip.RelativePath})");
+            Line(md, string.Empty);
+            Line(md, string.Join(" · ", strip.Cells.Select(Caption)));
+            Line(md, string.Empty);
+        }
+    }
+
+    private static string Caption(ThumbnailCell cell)
+    {
+        var state = cell.Failure is not null ? $" (not shown: {cell.Failure})" : cell.BoxesDrawn == 0 ? " (no matched box)" : string.Empty;
+        return Escape($"#{cell.Rank} {(cell.IsRelevant ? "✓" : "✗")} {Path.GetFileName(cell.Image)} {cell.Score.ToString("0.###", CultureInfo.InvariantCulture)}{state}");
     }
 
     private static string Describe(EvaluatedResult result)

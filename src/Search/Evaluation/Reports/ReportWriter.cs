@@ -5,13 +5,15 @@ using Retrieval.Models.Geometry;
 
 namespace Retrieval.Search.Evaluation.Reports;
 
-/// <summary>The files one report consists of.</summary>
-public sealed record ReportFiles(string Json, string Markdown, string PrecisionRecallChart, string AveragePrecisionHistogram);
+/// <summary>The files one report consists of; <paramref name="WorstThumbnails"/> are the strips under <c>worst/</c>.</summary>
+public sealed record ReportFiles(string Json, string Markdown, string PrecisionRecallChart, string AveragePrecisionHistogram, IReadOnlyList<ThumbnailStrip> WorstThumbnails);
 
 /// <summary>
 /// Writes a benchmark report into a folder (<c>--report DIR</c>): <c>report.json</c> (everything),
-/// <c>report.md</c> (summary and worst queries), <c>precision_recall.svg</c> and
-/// <c>ap_histogram.svg</c>. Existing files of those names are replaced.
+/// <c>report.md</c> (summary and worst queries), <c>precision_recall.svg</c>,
+/// <c>ap_histogram.svg</c>, and <c>worst/NN-query.jpg</c>: per worst query a strip of its top
+/// results with the matched boxes drawn (<see cref="WorstQueryThumbnails"/>), linked from report.md.
+/// Existing files of those names are replaced.
 /// </summary>
 public static class ReportWriter
 {
@@ -23,9 +25,11 @@ public static class ReportWriter
     /// <summary>The serializer settings of <c>report.json</c>: camelCase, enums as strings, points as [x, y].</summary>
     public static JsonSerializerOptions JsonOptions { get; } = CreateJsonOptions();
 
-    public static async Task<ReportFiles> WriteAsync(EvaluationReport report, string directory, CancellationToken cancellationToken, int worstQueries = 20)
+    /// <param name="thumbnails">How the worst queries' results are pictured; <see cref="ThumbnailStripOptions.Default"/> when null.</param>
+    public static async Task<ReportFiles> WriteAsync(EvaluationReport report, string directory, CancellationToken cancellationToken, int worstQueries = 20, ThumbnailStripOptions? thumbnails = null)
     {
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentOutOfRangeException.ThrowIfNegative(worstQueries);
         if (string.IsNullOrWhiteSpace(directory))
         {
             throw new ArgumentException("--report needs a folder.", nameof(directory));
@@ -33,18 +37,21 @@ public static class ReportWriter
 
         var full = Path.GetFullPath(directory);
         Directory.CreateDirectory(full);
+        var worst = report.WorstQueries(worstQueries);
+        var strips = WorstQueryThumbnails.Write(worst, full, thumbnails ?? ThumbnailStripOptions.Default, cancellationToken);
         var files = new ReportFiles(
             Path.Combine(full, JsonFileName),
             Path.Combine(full, MarkdownFileName),
             Path.Combine(full, PrecisionRecallFileName),
-            Path.Combine(full, HistogramFileName));
+            Path.Combine(full, HistogramFileName),
+            strips);
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         await using (var json = File.Create(files.Json))
         {
             await JsonSerializer.SerializeAsync(json, report, JsonOptions, cancellationToken);
         }
 
-        await File.WriteAllTextAsync(files.Markdown, MarkdownReport.Render(report, worstQueries, PrecisionRecallFileName, HistogramFileName), utf8, cancellationToken);
+        await File.WriteAllTextAsync(files.Markdown, MarkdownReport.Render(report, worstQueries, PrecisionRecallFileName, HistogramFileName, strips), utf8, cancellationToken);
         await File.WriteAllTextAsync(files.PrecisionRecallChart, SvgCharts.PrecisionRecall(report.Summary), utf8, cancellationToken);
         await File.WriteAllTextAsync(files.AveragePrecisionHistogram, SvgCharts.AveragePrecisionHistogram(report.Queries), utf8, cancellationToken);
         return files;
