@@ -38,7 +38,7 @@ public sealed record SearchTimings(TimeSpan Parse, TimeSpan Candidates, TimeSpan
 /// </summary>
 public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer scorer)
 {
-    // Below this many lines to rank, a query stays on its thread: splitting costs more than it saves.
+    // Below this many lines (or images) to read or rank, a query stays on its thread: splitting costs more than it saves.
     private const int ParallelLines = 512;
 
     private IndexInfo? info;
@@ -69,12 +69,13 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         {
             var ids = await CandidateLineIdsAsync(parsed, options, cancellationToken).ConfigureAwait(false);
             candidatesTime = clock.Elapsed - parseTime;
-            var lattices = await store.GetLineLatticesAsync(ids, cancellationToken).ConfigureAwait(false);
+            var threads = Threads(options);
+            var lattices = await ReadSplitAsync(ids, store.GetLineLatticesAsync, threads, cancellationToken).ConfigureAwait(false);
             candidateLines = lattices.Count;
             if (wholeImages)
             {
-                var imageIds = lattices.Select(l => l.ImageId).Distinct().ToList();
-                lattices = await store.GetImageLineLatticesAsync(imageIds, cancellationToken).ConfigureAwait(false);
+                var imageIds = lattices.Select(l => l.ImageId).Distinct().Order().ToList();
+                lattices = await ReadSplitAsync(imageIds, store.GetImageLineLatticesAsync, threads, cancellationToken).ConfigureAwait(false);
             }
 
             byImage = Group(lattices);
@@ -105,12 +106,30 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         };
     }
 
+    private static int Threads(SearchOptions options) => options.Parallelism == 0 ? Environment.ProcessorCount : options.Parallelism;
+
+    /// <summary>
+    /// Reads lattices for ascending ids; many ids are split into consecutive runs read at the same
+    /// time on separate connections (decoding is a good part of the work), concatenated in order.
+    /// </summary>
+    private static async Task<IReadOnlyList<StoredLattice>> ReadSplitAsync(
+        List<long> ids, Func<IReadOnlyList<long>, CancellationToken, Task<IReadOnlyList<StoredLattice>>> read, int threads, CancellationToken cancellationToken)
+    {
+        if (threads <= 1 || ids.Count < ParallelLines)
+        {
+            return await read(ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        var runs = ids.Chunk((ids.Count + threads - 1) / threads).Select(run => Task.Run(() => read(run, cancellationToken), cancellationToken));
+        return (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
+    }
+
     /// <summary>The images scoring at least <see cref="SearchOptions.MinScore"/>, unordered; large sets are split across threads.</summary>
     private List<(long ImageId, double Score)> Rank(CompiledQuery compiled, Dictionary<long, List<CandidateLine>> byImage, SearchOptions options, CancellationToken cancellationToken)
     {
         var images = byImage.ToArray();
         var scores = new double[images.Length];
-        var threads = options.Parallelism == 0 ? Environment.ProcessorCount : options.Parallelism;
+        var threads = Threads(options);
         var lines = images.Sum(i => i.Value.Count);
         if (threads > 1 && lines >= ParallelLines)
         {

@@ -4,18 +4,26 @@ using Microsoft.Data.Sqlite;
 namespace Retrieval.Search.Store;
 
 /// <summary>
-/// Candidate lines for a query term from the two FTS5 gram tables (see <see cref="CandidateGrams"/>).
-/// Each distinct gram is one single-token FTS5 lookup; the hits are counted per line in SQL, so a
-/// line sharing most but not all grams with the term (a misread character) still ranks high.
+/// Candidate lines for a query term from the two FTS5 gram tables (see <see cref="CandidateGrams"/>):
+/// the lines sharing most of the term's grams, then the lowest ids.
 /// <para>
-/// Counting reads every line of every gram, and the bigrams of a 3- or 4-character term are in a
-/// good part of a large index's lines, so such terms first try <see cref="ShortTermSql"/>, which
-/// reads only their trigrams and the lines holding all their bigrams, and falls back to counting
-/// everything when that does not fill the limit. Both give the same lines in the same order.
+/// Counting shared grams per line reads every line of every gram, and in a large index a short
+/// gram is in a good part of all lines. So terms of 3 to 8 characters are answered tier by tier
+/// instead, most shared grams first, each tier one FTS5 boolean query read in id order only as far
+/// as the limit needs (FTS5 intersects and merges its posting lists lazily): for 5 to 8 characters
+/// the lines holding j of the trigrams (an OR of ANDs of j trigrams, less the lines of higher
+/// tiers); for 3 and 4 characters first the lines holding a trigram or all bigrams, whose counts
+/// are exact (<see cref="KnownSql"/>), then those holding j of the bigrams. The answer is the one
+/// counting gives; other terms are counted.
 /// </para>
 /// </summary>
 internal static class SqliteCandidateSearch
 {
+    private const string ExactSql = "SELECT rowid, 1 FROM line_grams WHERE line_grams MATCH $s0 ORDER BY rowid LIMIT $limit";
+
+    // Longer terms have too many trigram subsets to query tier by tier (70 for the middle tier of 8 trigrams).
+    private const int MaxTieredTrigrams = 6;
+
     public static async Task<IReadOnlyList<LineCandidate>> FindAsync(SqliteConnection connection, string term, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(term);
@@ -27,21 +35,44 @@ internal static class SqliteCandidateSearch
         }
 
         using var transaction = connection.BeginTransaction(deferred: true);
-        if (ShortTermSql(query) is { } shortSql)
+        if (query.Exact || (!IsShortTerm(query) && (query.ShortTokens.Count > 0 || query.Trigrams.Count > MaxTieredTrigrams)))
         {
-            using var command = Command(connection, transaction, shortSql, query, limit);
-            var found = await ReadAsync(command, query, cancellationToken).ConfigureAwait(false);
-            if (found.Count == limit)
+            using var command = Command(connection, transaction, query.Exact ? ExactSql : CountingSql(query), query, limit);
+            return await ReadAsync(command, query, cancellationToken).ConfigureAwait(false);
+        }
+
+        var found = new List<LineCandidate>();
+        if (IsShortTerm(query))
+        {
+            using var known = Command(connection, transaction, KnownSql(query), query, limit);
+            found.AddRange(await ReadAsync(known, query, cancellationToken).ConfigureAwait(false));
+        }
+
+        var (table, grams) = IsShortTerm(query) ? ("line_grams", query.ShortTokens) : ("line_trigrams", query.Trigrams);
+        var assigned = found.Select(c => c.LineId).ToHashSet();
+        for (var shared = IsShortTerm(query) ? grams.Count - 1 : grams.Count; shared >= 1 && found.Count < limit; shared--)
+        {
+            // Lines of higher tiers match this tier's query too; at most all of them come before the lines needed.
+            using var command = SqliteSchema.Command(connection, transaction, $"SELECT rowid FROM {table} WHERE {table} MATCH $match ORDER BY rowid LIMIT $take");
+            command.Parameters.AddWithValue("$match", AnyOf(grams, shared));
+            command.Parameters.AddWithValue("$take", limit - found.Count + assigned.Count);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (found.Count < limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return found;
+                var id = reader.GetInt64(0);
+                if (assigned.Add(id))
+                {
+                    found.Add(new LineCandidate(id, shared, query.Count));
+                }
             }
         }
 
-        using var counting = Command(connection, transaction, query.Exact ? ExactSql : CountingSql(query), query, limit);
-        return await ReadAsync(counting, query, cancellationToken).ConfigureAwait(false);
+        return found;
     }
 
-    private const string ExactSql = "SELECT rowid, 1 FROM line_grams WHERE line_grams MATCH $s0 ORDER BY rowid LIMIT $limit";
+    /// <summary>3 or 4 characters: 1 or 2 trigrams and at least 2 distinct bigrams.</summary>
+    private static bool IsShortTerm(GramQuery query) =>
+        !query.Exact && query.Trigrams.Count is 1 or 2 && query.ShortTokens.Count >= 2;
 
     /// <summary>Every line sharing a gram, with the number it shares: one lookup per gram, counted together.</summary>
     private static string CountingSql(GramQuery query)
@@ -53,22 +84,15 @@ internal static class SqliteCandidateSearch
     }
 
     /// <summary>
-    /// For a term of 3 or 4 characters (1 or 2 trigrams $t0, $t1 and 2 or 3 bigrams): the lines
-    /// holding a trigram or all the bigrams ($all, one FTS5 AND), with their exact gram counts, in
-    /// the counting query's order. A trigram's two bigrams are in any reading holding it, so with
-    /// one trigram a line holds all but at most one bigram, and it holds that one exactly when it
-    /// holds all of them. Every line found shares at least as many grams as there are bigrams, and
-    /// every line not found fewer, so when this fills the limit the counting query would return
-    /// the same lines. Rows are tagged 1 and 2 (trigrams) and 4 (all bigrams); their sum per line
-    /// says which it holds. Null for other terms.
+    /// For a short term: the lines holding a trigram ($t0, $t1) or all bigrams ($all), with their
+    /// exact gram counts, most first. A trigram's two bigrams are in any reading holding it, so with
+    /// one trigram a line holds all but at most one bigram, and holds that one exactly when it holds
+    /// all of them. Each line found shares at least as many grams as there are bigrams; every other
+    /// line fewer. Rows are tagged 1 and 2 (trigrams) and 4 (all bigrams); the sum per line says
+    /// which it holds.
     /// </summary>
-    private static string? ShortTermSql(GramQuery query)
+    private static string KnownSql(GramQuery query)
     {
-        if (query.Exact || query.Trigrams.Count is < 1 or > 2 || query.ShortTokens.Count < 2)
-        {
-            return null;
-        }
-
         // Bigrams implied by trigram sets 1, 2 and 3 (both).
         var implied = new int[4];
         for (var set = 1; set < 4; set++)
@@ -77,14 +101,37 @@ internal static class SqliteCandidateSearch
                 .Any(t => (set & (1 << t)) != 0 && CandidateGrams.Bigrams(query.Trigrams[t]).Contains(token, StringComparer.Ordinal)));
         }
 
-        var bigrams = query.ShortTokens.Count;
         var trigramRows = query.Trigrams.Select((_, t) => $"SELECT rowid AS id, {1 << t} AS tag FROM line_trigrams WHERE line_trigrams MATCH $t{t}");
         return $"""
-            SELECT id, ((s & 1) + ((s >> 1) & 1)) + CASE WHEN s >= 4 THEN {bigrams} WHEN (s & 3) = 3 THEN {implied[3]} WHEN (s & 3) = 2 THEN {implied[2]} ELSE {implied[1]} END AS n
+            SELECT id, ((s & 1) + ((s >> 1) & 1)) + CASE WHEN s >= 4 THEN {query.ShortTokens.Count} WHEN (s & 3) = 3 THEN {implied[3]} WHEN (s & 3) = 2 THEN {implied[2]} ELSE {implied[1]} END AS n
             FROM (SELECT id, sum(tag) AS s FROM ({string.Join(" UNION ALL ", trigramRows)}
                   UNION ALL SELECT rowid, 4 FROM line_grams WHERE line_grams MATCH $all) GROUP BY id)
             ORDER BY n DESC, id LIMIT $limit
             """;
+    }
+
+    /// <summary>An FTS5 query for lines holding at least <paramref name="count"/> of <paramref name="grams"/>: an OR of ANDs.</summary>
+    private static string AnyOf(IReadOnlyList<string> grams, int count)
+    {
+        var groups = new List<string>();
+        void Choose(int start, List<string> chosen)
+        {
+            if (chosen.Count == count)
+            {
+                groups.Add("(" + string.Join(" AND ", chosen.Select(CandidateGrams.Phrase)) + ")");
+                return;
+            }
+
+            for (var i = start; i <= grams.Count - (count - chosen.Count); i++)
+            {
+                chosen.Add(grams[i]);
+                Choose(i + 1, chosen);
+                chosen.RemoveAt(chosen.Count - 1);
+            }
+        }
+
+        Choose(0, []);
+        return string.Join(" OR ", groups);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, GramQuery query, int limit)

@@ -33,7 +33,7 @@ public sealed class SqliteCandidateOrderTests : IDisposable
             lines.Add((line.Id, CandidateGrams.Readings(line.Text, LatticeAlternatives.DeriveTexts(LatticeBuilder.Clean(line.Text)))));
         }
 
-        var terms = Enumerable.Range(0, 40).Select(i => Word(random, 3 + (i % 3))).Append("abab").Append("aaa").Append("aaab").Distinct().ToList();
+        var terms = Enumerable.Range(0, 70).Select(i => Word(random, 3 + (i % 7))).Append("abab").Append("aaa").Append("aaab").Distinct().ToList();
         foreach (var term in terms)
         {
             foreach (var limit in new[] { 1, 5, 20, 100, 1000 })

@@ -15,7 +15,9 @@ internal sealed record QuerySample(WorkloadQuery Query, double WallMs, double Cp
 /// </summary>
 internal static class LatencyRunner
 {
-    public static async Task<IReadOnlyList<QuerySample>> RunAsync(Searcher searcher, IReadOnlyList<WorkloadQuery> queries, SearchOptions options, int warmup, CancellationToken cancellationToken)
+    /// <summary>Times every query <paramref name="rounds"/> times (round after round, so a burst of load from elsewhere hits few samples of one query); all samples are kept.</summary>
+    public static async Task<IReadOnlyList<QuerySample>> RunAsync(
+        Searcher searcher, IReadOnlyList<WorkloadQuery> queries, SearchOptions options, int warmup, int rounds, CancellationToken cancellationToken)
     {
         var warm = queries.ToArray();
         new Random(7).Shuffle(warm);
@@ -24,8 +26,8 @@ internal static class LatencyRunner
             await SearchAsync(searcher, query, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var samples = new List<QuerySample>(queries.Count);
-        foreach (var query in queries)
+        var samples = new List<QuerySample>(queries.Count * rounds);
+        foreach (var query in Enumerable.Range(0, rounds).SelectMany(_ => queries))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var cpu = CpuClock.NowMilliseconds();

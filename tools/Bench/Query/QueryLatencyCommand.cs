@@ -13,7 +13,7 @@ namespace Retrieval.Bench.Query;
 public sealed class QueryLatencyCommand : IBenchCommand
 {
     public const string Usage =
-        "query-latency --index DIR [--gt DIR] [--others 1000] [--seed 1] [--top 10] [--candidates N] [--parallelism 0] [--warmup 200] " +
+        "query-latency --index DIR [--gt DIR] [--others 1000] [--seed 1] [--top 10] [--candidates N] [--parallelism 0] [--warmup 200] [--rounds 1] " +
         "[--recall] [--recall-depth 100] [--recall-candidates 0] [--save-rankings FILE] [--compare-rankings FILE]   " +
         "(--recall: candidate recall of the dev queries against exhaustive scoring, or against --recall-candidates N per term)";
 
@@ -24,7 +24,7 @@ public sealed class QueryLatencyCommand : IBenchCommand
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         string index, groundTruth;
-        int others, seed, warmup, depth, referenceCandidates;
+        int others, seed, warmup, rounds, depth, referenceCandidates;
         bool recall;
         string? save, compare;
         SearchOptions options;
@@ -36,6 +36,7 @@ public sealed class QueryLatencyCommand : IBenchCommand
             others = arguments.Int("others", 1000);
             seed = arguments.Int("seed", 1);
             warmup = arguments.Int("warmup", 200);
+            rounds = arguments.Int("rounds", 1, min: 1);
             options = SearchOptions.Default with
             {
                 Top = arguments.Int("top", 10, min: 1),
@@ -61,9 +62,9 @@ public sealed class QueryLatencyCommand : IBenchCommand
         var searcher = Searcher.Create(store);
         await PrintHeaderAsync(Console.Out, store, queries.Count, options, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"# before: {LatencyReport.LoadAverage()}");
-        var samples = await LatencyRunner.RunAsync(searcher, queries, options, warmup, cancellationToken).ConfigureAwait(false);
+        var samples = await LatencyRunner.RunAsync(searcher, queries, options, warmup, rounds, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"# after: {LatencyReport.LoadAverage()}");
-        LatencyReport.Print(Console.Out, $"query latency, top {options.Top}, candidates per term {options.CandidatesPerTerm}", samples);
+        LatencyReport.Print(Console.Out, $"query latency, top {options.Top}, candidates per term {options.CandidatesPerTerm}, {rounds} round(s)", samples);
 
         if (save is not null)
         {

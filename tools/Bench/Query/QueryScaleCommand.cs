@@ -13,7 +13,7 @@ namespace Retrieval.Bench.Query;
 public sealed class QueryScaleCommand : IBenchCommand
 {
     public const string Usage =
-        "query-scale --index DIR --scratch DIR [--lines 100000,300000,1000000] [--gt DIR] [--others 1000] [--seed 1] [--warmup 200] " +
+        "query-scale --index DIR --scratch DIR [--lines 100000,300000,1000000] [--gt DIR] [--others 1000] [--seed 1] [--warmup 200] [--rounds 1] " +
         "[--top 10] [--candidates N] [--parallelism 0] [--batch 1000] [--rebuild] [--build-only] [--recall-lines 0] [--recall-candidates 0]   " +
         "(--index: the real index to replicate; --recall-lines N: also measure candidate recall on sizes up to N lines, against exhaustive scoring or --recall-candidates per term)";
 
@@ -27,7 +27,7 @@ public sealed class QueryScaleCommand : IBenchCommand
     {
         string index, scratch, groundTruth;
         IReadOnlyList<int> targets;
-        int others, seed, warmup, batch, recallLines, referenceCandidates;
+        int others, seed, warmup, rounds, batch, recallLines, referenceCandidates;
         bool rebuild, buildOnly;
         SearchOptions options;
         try
@@ -40,6 +40,7 @@ public sealed class QueryScaleCommand : IBenchCommand
             others = arguments.Int("others", 1000);
             seed = arguments.Int("seed", 1);
             warmup = arguments.Int("warmup", 200);
+            rounds = arguments.Int("rounds", 1, min: 1);
             batch = arguments.Int("batch", 1000, min: 1);
             rebuild = arguments.Flag("rebuild");
             buildOnly = arguments.Flag("build-only");
@@ -95,9 +96,9 @@ public sealed class QueryScaleCommand : IBenchCommand
             Console.WriteLine();
             await QueryLatencyCommand.PrintHeaderAsync(Console.Out, store, queries.Count, options, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"# before: {LatencyReport.LoadAverage()}");
-            var samples = await LatencyRunner.RunAsync(searcher, queries, options, warmup, cancellationToken).ConfigureAwait(false);
+            var samples = await LatencyRunner.RunAsync(searcher, queries, options, warmup, rounds, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"# after: {LatencyReport.LoadAverage()}");
-            LatencyReport.Print(Console.Out, string.Create(CultureInfo.InvariantCulture, $"{s.Lines:N0} lines: query latency, top {options.Top}"), samples);
+            LatencyReport.Print(Console.Out, string.Create(CultureInfo.InvariantCulture, $"{s.Lines:N0} lines: query latency, top {options.Top}, {rounds} round(s)"), samples);
             if (s.Lines <= recallLines)
             {
                 await CandidateRecall.PrintAsync(Console.Out, searcher, queries.Where(q => q.Group == QueryGroup.Dev).ToList(), options, 100, referenceCandidates, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ internal static class RankingSnapshot
     public static void Save(string path, IReadOnlyList<QuerySample> samples)
     {
         var lines = new List<string>();
-        foreach (var sample in samples.Where(s => s.Query.Group == QueryGroup.Dev))
+        foreach (var sample in Dev(samples))
         {
             for (var rank = 0; rank < sample.Hits.Count; rank++)
             {
@@ -30,7 +30,7 @@ internal static class RankingSnapshot
             .Select(line => line.Split('\t'))
             .GroupBy(parts => parts[0], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => (Path: p[2], Score: double.Parse(p[3], CultureInfo.InvariantCulture))).ToList(), StringComparer.Ordinal);
-        var dev = samples.Where(s => s.Query.Group == QueryGroup.Dev).ToList();
+        var dev = Dev(samples);
         var differences = new List<string>();
         foreach (var sample in dev)
         {
@@ -51,6 +51,10 @@ internal static class RankingSnapshot
             writer.WriteLine(line);
         }
     }
+
+    /// <summary>The first sample of each dev query (later rounds repeat the same search).</summary>
+    private static List<QuerySample> Dev(IReadOnlyList<QuerySample> samples) =>
+        samples.Where(s => s.Query.Group == QueryGroup.Dev).DistinctBy(s => s.Query.Text).ToList();
 
     private static string Describe(List<(string Path, double Score)> hits) =>
         string.Join(", ", hits.Select(h => string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(h.Path)} {h.Score:F4}")));
