@@ -7,7 +7,8 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-for pkg in ${RETRIEVAL_TEST_PACKAGES:-fonts-dejavu-core}; do
+# postgresql-15: the PostgreSQL store tests start a throwaway cluster from its binaries (no service).
+for pkg in ${RETRIEVAL_TEST_PACKAGES:-fonts-dejavu-core ffmpeg chromium postgresql-15}; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 

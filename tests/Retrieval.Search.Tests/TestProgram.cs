@@ -1,3 +1,4 @@
+using Retrieval.Search.Tests.PostgresWhenInstalled;
 using Retrieval.Search.Tests.Store;
 
 namespace Retrieval.Search.Tests;
@@ -16,7 +17,13 @@ public static class TestProgram
             return 0;
         }
 
-        await Console.Error.WriteLineAsync($"Usage: {StoreWriterChild.Verb} INDEX_DIR");
+        if (args.Length == 5 && args[0] == WorkerChild.Verb)
+        {
+            await WorkerChild.RunAsync(args);
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync($"Usage: {StoreWriterChild.Verb} INDEX_DIR | {WorkerChild.Verb} CONNECTION WORKER_ID LEASE_SECONDS WORK_MS");
         return 2;
     }
 }

@@ -21,7 +21,7 @@ internal sealed record DetectArguments(
     IReadOnlyList<BoxScoreMode> ScoreModes)
 {
     public const string Usage =
-        "detect --data DIR [--every K] [--limit N] [--threads T] [--preset paddle|default] [--side 960] [--limit-type max|min] " +
+        "detect --data DIR [--every K] [--limit N] [--threads T] [--preset paddle|default] [--side 960] [--limit-type max|min|long] " +
         "[--max-side 4000] [--tile 0] [--tile-overlap 96] [--thresh 0.3[,0.2..]] [--box-thresh 0.6[,..]] [--unclip 1.5[,..]] " +
         "[--dilate off[,on]] [--score fast[,polygon]]   (DIR holds images/img_N.jpg and gt/gt_img_N.txt; default $RETRIEVAL_DEV_DATA)";
 
@@ -67,7 +67,8 @@ internal sealed record DetectArguments(
             {
                 "MAX" => DetectionLimitType.Max,
                 "MIN" => DetectionLimitType.Min,
-                var other => throw new ArgumentException($"--limit-type must be max or min, not '{other}'."),
+                "RESIZELONG" or "RESIZE-LONG" or "LONG" => DetectionLimitType.ResizeLong,
+                var other => throw new ArgumentException($"--limit-type must be max, min or long, not '{other}'."),
             },
             MaxSideLimit = Int(Take("max-side", preset.MaxSideLimit.ToString(CultureInfo.InvariantCulture))),
             TileSize = Int(Take("tile", preset.TileSize.ToString(CultureInfo.InvariantCulture))),

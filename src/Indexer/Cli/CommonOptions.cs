@@ -29,6 +29,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "index-data",
     };
 
+    /// <summary>Where the index lives, in any form; wins over <see cref="Index"/> (the SQLite spelling) when given.</summary>
+    public static Option<string?> Store() => new("--store")
+    {
+        Description = "The index: a directory (SQLite), postgres://user[:password]@host[:port]/database, or an Npgsql connection string. Overrides --index.",
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print machine-readable JSON instead of text.",

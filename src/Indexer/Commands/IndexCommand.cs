@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Cli;
 using Retrieval.Indexer.Output;
 using Retrieval.Indexer.Pipeline;
+using Retrieval.Indexer.Sources.Video;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
@@ -14,13 +15,18 @@ using Spectre.Console;
 
 namespace Retrieval.Indexer.Commands;
 
-/// <summary><c>retrieval index PATH... [--index DIR]</c>: index folders and files, then exit with a summary.</summary>
+/// <summary>
+/// <c>retrieval index PATH... [--index DIR | --store LOCATION]</c>: index folders and files, then exit
+/// with a summary. With a PostgreSQL <c>--store</c>, <c>--worker</c> makes this process one of many
+/// workers on the shared job queue (see <see cref="IndexWorkerMode"/>).
+/// </summary>
 internal static class IndexCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Description = "Folders (walked recursively) and image files to index.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Folders (walked recursively for images and videos), image files and video files to index (optional with --worker).", Arity = ArgumentArity.ZeroOrMore };
         var index = CommonOptions.Index();
+        var store = CommonOptions.Store();
         var rebuild = new Option<bool>("--rebuild") { Description = "Clear the index first; also needed to index with different models." };
         var prune = new Option<bool>("--prune") { Description = "Drop records of files under the given folders that no longer exist." };
         var force = new Option<bool>("--force") { Description = "Re-read files even when their size and modified time are unchanged." };
@@ -29,11 +35,13 @@ internal static class IndexCommand
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
         var workers = IndexingCommandOptions.Create();
-        var command = new Command("index", "Index the text in images under folders or files, incrementally; prints a summary at the end.")
+        var command = new Command("index", "Index the text in images and video keyframes under folders or files, incrementally; prints a summary at the end.")
         {
-            paths, index, rebuild, prune, force, device, models, threads, keepOrientation,
+            paths, index, store, rebuild, prune, force, device, models, threads, keepOrientation,
         };
         workers.AddTo(command);
+        var workerMode = IndexWorkerMode.Create();
+        workerMode.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var options = workers.Read(parse) with
@@ -45,35 +53,55 @@ internal static class IndexCommand
                 Prune = parse.GetValue(prune),
                 Force = parse.GetValue(force),
             };
-            return RunAsync(parse.GetRequiredValue(paths), parse.GetRequiredValue(index), options, ct);
+            var location = parse.GetValue(store) ?? parse.GetRequiredValue(index);
+            var roots = parse.GetValue(paths) ?? [];
+            if (workerMode.Requested(parse))
+            {
+                return workerMode.RunAsync(parse, roots, location, options, ct);
+            }
+
+            if (roots.Length == 0)
+            {
+                Console.Error.WriteLine("index: give the folders or files to index (or --worker to take jobs from a PostgreSQL queue).");
+                return Task.FromResult(2);
+            }
+
+            return RunAsync(roots, location, options, ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string indexDirectory, IndexingOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<string> roots, string location, IndexingOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
+        await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: false, rebuild: options.Rebuild, cancellationToken).ConfigureAwait(false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new IndexRequest(roots));
-        builder.Services.AddSingleton<IIndexStore>(_ => SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory, Rebuild = options.Rebuild }));
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IndexingPipeline>();
         builder.Services.AddSingleton<IndexingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexingService>());
         using var host = builder.Build();
         var service = host.Services.GetRequiredService<IndexingService>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        await using (cancellationToken.Register(() => _ = host.StopAsync(CancellationToken.None)))
+
+        // Ctrl+C and SIGTERM reach the host's console lifetime (which keeps the process alive and
+        // signals ApplicationStopping), not cancellationToken: either one stops the run, and the
+        // pipeline commits what it finished before the summary is printed.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await using (interrupted.Token.Register(() => _ = host.StopAsync(CancellationToken.None)))
         {
             await ProgressDisplay.ShowAsync(service.Status, service.Completion).ConfigureAwait(false);
         }
 
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = await service.Completion.ConfigureAwait(false);
-        SummaryOutput.Write(Console.Out, summary, indexDirectory);
+        SummaryOutput.Write(Console.Out, summary, (await store.GetInfoAsync(CancellationToken.None).ConfigureAwait(false)).Location);
         return summary.Cancelled ? 130 : 0;
     }
 }
@@ -85,6 +113,9 @@ internal sealed class IndexingCommandOptions
     private readonly Option<int> detectWorkers = new("--detect-workers") { Description = "Parallel text detector sessions.", DefaultValueFactory = _ => new IndexingOptions().DetectWorkers };
     private readonly Option<int> recognizeWorkers = new("--recognize-workers") { Description = "Parallel text recognizer sessions.", DefaultValueFactory = _ => new IndexingOptions().RecognizeWorkers };
     private readonly Option<int> batchSize = new("--batch-size") { Description = "Images per write transaction.", DefaultValueFactory = _ => new IndexingOptions().BatchSize };
+    private readonly Option<double> videoInterval = new("--video-interval") { Description = "Videos: read at least one frame every this many seconds (besides keyframes and scene changes).", DefaultValueFactory = _ => VideoOptions.Default.MaxInterval.TotalSeconds };
+    private readonly Option<int> videoFramesPerMinute = new("--video-frames-per-minute") { Description = "Videos: read at most this many frames per minute of video.", DefaultValueFactory = _ => VideoOptions.Default.MaxFramesPerMinute };
+    private readonly Option<string?> ffmpeg = new("--ffmpeg") { Description = "Videos: the ffmpeg executable (default: ffmpeg on PATH, else the one 'bash build/fetch-native-deps.sh ffmpeg' fetched)." };
 
     public static IndexingCommandOptions Create() => new();
 
@@ -94,6 +125,9 @@ internal sealed class IndexingCommandOptions
         command.Options.Add(detectWorkers);
         command.Options.Add(recognizeWorkers);
         command.Options.Add(batchSize);
+        command.Options.Add(videoInterval);
+        command.Options.Add(videoFramesPerMinute);
+        command.Options.Add(ffmpeg);
     }
 
     public IndexingOptions Read(ParseResult parse) => new()
@@ -102,6 +136,12 @@ internal sealed class IndexingCommandOptions
         DetectWorkers = parse.GetValue(detectWorkers),
         RecognizeWorkers = parse.GetValue(recognizeWorkers),
         BatchSize = parse.GetValue(batchSize),
+        Video = VideoOptions.Default with
+        {
+            MaxInterval = TimeSpan.FromSeconds(parse.GetValue(videoInterval)),
+            MaxFramesPerMinute = parse.GetValue(videoFramesPerMinute),
+            FfmpegPath = parse.GetValue(ffmpeg),
+        },
     };
 }
 
@@ -127,7 +167,8 @@ internal static class ProgressDisplay
                     var total = Math.Max(1, status.Discovered - status.Skipped);
                     task.MaxValue = total;
                     task.Value = status.Indexed + status.Failed;
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{status.Indexed + status.Failed}/{total} images, {status.ImagesPerSecond:0.0}/s, {status.Failed} errors");
+                    var frames = status.Frames > 0 ? string.Create(CultureInfo.InvariantCulture, $" (+{status.Frames} video frames)") : string.Empty;
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{status.Indexed + status.Failed}/{total} files{frames}, {status.ImagesPerSecond:0.0}/s, {status.Failed} errors");
                     await Task.WhenAny(completion, Task.Delay(250)).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);

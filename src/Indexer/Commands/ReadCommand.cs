@@ -40,23 +40,20 @@ internal static class ReadCommand
     private static Task<int> RunAsync(string[] inputs, bool json, OnnxOptions onnx, string? modelsDirectory, bool keepOrientation, CancellationToken cancellationToken)
     {
         using var loggerFactory = ConsoleLogging.Create(json);
-        var files = ImageFiles.Expand(inputs, out var missing);
+        var files = ImageFiles.Expand(inputs);
         var ocrOptions = new OcrOptions { Onnx = onnx };
         using var engine = new OcrEngine(ModelCatalog.Open(modelsDirectory), ocrOptions, concurrentSessions: 1, loggerFactory);
         var decodeOptions = ImageDecodeOptions.Default with { ApplyOrientation = !keepOrientation };
         var results = new List<ReadImageJson>();
-        foreach (var m in missing)
-        {
-            results.Add(ReadJson.Failed(m, $"{m}: no such file or folder"));
-        }
-
         var showProgress = !json && files.Count > 1 && !Console.IsErrorRedirected;
         void ReadAll(Action? advance)
         {
             foreach (var file in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var result = ReadOne(engine, file, decodeOptions, cancellationToken);
+                var result = file.Missing
+                    ? ReadJson.Failed(file.Path, $"{file.Path}: no such file or folder")
+                    : ReadOne(engine, file.Path, decodeOptions, cancellationToken);
                 results.Add(result);
                 if (!json)
                 {

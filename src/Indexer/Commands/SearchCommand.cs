@@ -15,32 +15,33 @@ internal static class SearchCommand
     {
         var query = new Argument<string?>("query") { Description = "Words and \"quoted phrases\"; case-insensitive.", Arity = ArgumentArity.ZeroOrOne };
         var index = CommonOptions.Index();
+        var store = CommonOptions.Store();
         var top = new Option<int>("--top") { Description = "Number of results.", DefaultValueFactory = _ => 10 };
         var offset = new Option<int>("--offset") { Description = "Results to skip (paging).", DefaultValueFactory = _ => 0 };
         var json = CommonOptions.Json();
         var queries = new Option<string?>("--queries") { Description = "A file with one query per line; prints one JSON object per line (JSON Lines)." };
         var exhaustive = new Option<bool>("--exhaustive") { Description = "Score every line instead of n-gram candidates (slow; for measurements)." };
-        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, top, offset, json, queries, exhaustive };
+        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, store, top, offset, json, queries, exhaustive };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(query),
             parse.GetValue(queries),
-            parse.GetRequiredValue(index),
+            parse.GetValue(store) ?? parse.GetRequiredValue(index),
             new SearchOptions { Top = parse.GetValue(top), Offset = parse.GetValue(offset), Exhaustive = parse.GetValue(exhaustive) },
             parse.GetValue(json),
             ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? query, string? queriesFile, string indexDirectory, SearchOptions options, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? query, string? queriesFile, string location, SearchOptions options, bool json, CancellationToken cancellationToken)
     {
         if ((query is null) == (queriesFile is null))
         {
-            Console.Error.WriteLine("search: give either a query or --queries FILE.");
-            return 2;
+            Console.Error.WriteLine("retrieval search: give either a query or --queries FILE.");
+            return CommandFailures.Usage;
         }
 
         options.Validate();
-        await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory, ReadOnly = true });
+        await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: true, rebuild: false, cancellationToken).ConfigureAwait(false);
         var searcher = Searcher.Create(store);
         if (queriesFile is not null)
         {
@@ -60,25 +61,18 @@ internal static class SearchCommand
             return failures > 0 ? 1 : 0;
         }
 
-        try
+        // A QueryException (empty, only punctuation, too long) is a usage error: CommandFailures prints it and exits 2.
+        var response = await searcher.SearchAsync(query!, options, cancellationToken).ConfigureAwait(false);
+        if (json)
         {
-            var response = await searcher.SearchAsync(query!, options, cancellationToken).ConfigureAwait(false);
-            if (json)
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(SearchOutput.ToJson(query!, response), Indented));
-            }
-            else
-            {
-                SearchOutput.WriteText(Console.Out, query!, response);
-            }
+            Console.Out.WriteLine(JsonSerializer.Serialize(SearchOutput.ToJson(query!, response), Indented));
+        }
+        else
+        {
+            SearchOutput.WriteText(Console.Out, query!, response);
+        }
 
-            return 0;
-        }
-        catch (QueryException e)
-        {
-            Console.Error.WriteLine($"search: {e.Message}");
-            return 2;
-        }
+        return 0;
     }
 
     private static async Task<SearchJson> SearchOneAsync(Searcher searcher, string query, SearchOptions options, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ using Retrieval.Search.Store;
 namespace Retrieval.Indexer.Evaluation;
 
 /// <summary>How a benchmark run indexes and searches.</summary>
-internal sealed record EvaluationSettings(string IndexDirectory, IndexingOptions Indexing, string? ReportDirectory, bool Json, bool Exhaustive, string CommandLine);
+public sealed record EvaluationSettings(string IndexDirectory, IndexingOptions Indexing, string? ReportDirectory, bool Json, bool Exhaustive, string CommandLine);
 
 /// <summary>
 /// Runs benchmarks through the same path as everything else: index the gallery with the indexing
@@ -22,7 +22,7 @@ internal sealed record EvaluationSettings(string IndexDirectory, IndexingOptions
 /// <see cref="Searcher"/>, and score the rankings with the literature's metrics. Several query sets
 /// over the same gallery (ICDAR2015 top-100, all words, phrases) share one index.
 /// </summary>
-internal static class EvaluationRunner
+public static class EvaluationRunner
 {
     public static async Task<int> RunAsync(IReadOnlyList<BenchmarkDataset> datasets, EvaluationSettings settings, CancellationToken cancellationToken)
     {

@@ -9,14 +9,19 @@ namespace Retrieval.Indexer.Output;
 /// The JSON contract of <c>retrieval search --json</c> (one object; with --queries one per line).
 /// Other tools depend on this shape (docs/CLI.md): add fields, never rename or remove them.
 /// Results are best first; quads are clockwise from top-left in the indexed image's pixels.
+/// A video appears once, at the rank of its best frame (<see cref="SearchResultJson.Video"/>); its
+/// other matching frames of the same page follow in <see cref="SearchResultJson.Moments"/>, best first.
 /// </summary>
 public sealed record SearchJson(string Query, IReadOnlyList<SearchResultJson> Results, string? Error = null, int TotalMatches = 0, double Milliseconds = 0);
 
-public sealed record SearchResultJson(long Id, string Path, double Score, IReadOnlyList<SearchMatchJson> Matches, SearchVideoJson? Video, int Width, int Height);
+public sealed record SearchResultJson(long Id, string Path, double Score, IReadOnlyList<SearchMatchJson> Matches, SearchVideoJson? Video, int Width, int Height, IReadOnlyList<SearchMomentJson>? Moments = null);
 
 public sealed record SearchMatchJson(string Text, float[][] Quad, double Score, string Query);
 
 public sealed record SearchVideoJson(string Path, double Seconds, double? StartSeconds, double? EndSeconds);
+
+/// <summary>Another matching frame of the same video: its id, time, stretch, score and matched boxes.</summary>
+public sealed record SearchMomentJson(long Id, double Seconds, double? StartSeconds, double? EndSeconds, double Score, IReadOnlyList<SearchMatchJson> Matches);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SearchJson))]
@@ -26,7 +31,7 @@ internal static class SearchOutput
 {
     public static SearchJson ToJson(string query, SearchResponse response) => new(
         query,
-        response.Hits.Select(Hit).ToList(),
+        VideoGrouping.Group(response.Hits).Select(g => Hit(g.Best) with { Moments = g.Best.Image.Key.FrameTime is null ? null : g.Others.Select(Moment).ToList() }).ToList(),
         null,
         response.TotalMatches,
         Math.Round(response.Elapsed.TotalMilliseconds, 2));
@@ -35,34 +40,86 @@ internal static class SearchOutput
     {
         var image = hit.Image;
         var video = image.Key.FrameTime is { } t
-            ? new SearchVideoJson(image.Key.Path, Math.Round(t.TotalSeconds, 3), image.FrameSpan?.Start.TotalSeconds, image.FrameSpan?.End.TotalSeconds)
+            ? new SearchVideoJson(image.Key.Path, Seconds(t), Seconds(image.FrameSpan?.Start), Seconds(image.FrameSpan?.End))
             : null;
-        return new SearchResultJson(
-            image.Id,
-            image.Key.Path,
-            Math.Round(hit.Score, 4),
-            hit.Matches.Select(m => new SearchMatchJson(m.Text, ReadJson.Quad(m.Box), Math.Round(m.Score, 4), m.QueryText)).ToList(),
-            video,
-            image.Width,
-            image.Height);
+        return new SearchResultJson(image.Id, image.Key.Path, Math.Round(hit.Score, 4), Matches(hit), video, image.Width, image.Height);
     }
 
     public static void WriteText(TextWriter writer, string query, SearchResponse response)
     {
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(query.StartsWith('"') ? query : $"\"{query}\"")}: {response.TotalMatches} images ({response.Elapsed.TotalMilliseconds:0.0} ms)"));
         var rank = 0;
-        foreach (var hit in response.Hits)
+        foreach (var (hit, others) in VideoGrouping.Group(response.Hits))
         {
             rank++;
-            var where = hit.Image.Key.FrameTime is { } t ? string.Create(CultureInfo.InvariantCulture, $" @ {t:hh\\:mm\\:ss\\.f}") : string.Empty;
+            var where = hit.Image.Key.FrameTime is { } t ? " @ " + Moment(t, hit.Image.FrameSpan) : string.Empty;
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank,3}. {hit.Score:0.000}  {hit.Image.Key.Path}{where}"));
             foreach (var m in hit.Matches.Take(3))
             {
                 var q = m.Box;
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"       \"{m.Text}\" {m.Score:0.00} at ({q.MinX:0},{q.MinY:0})-({q.MaxX:0},{q.MaxY:0})"));
             }
+
+            if (others.Count > 0)
+            {
+                var moments = others.Take(10).Select(o => string.Create(CultureInfo.InvariantCulture, $"{Moment(o.Image.Key.FrameTime!.Value, o.Image.FrameSpan)} ({o.Score:0.000})"));
+                var more = others.Count > 10 ? $", and {others.Count - 10} more" : string.Empty;
+                writer.WriteLine($"       also at {string.Join(", ", moments)}{more}");
+            }
         }
     }
 
     public static ImageKey? Key(SearchHit hit) => hit.Image.Key;
+
+    private static SearchMomentJson Moment(SearchHit hit)
+    {
+        var image = hit.Image;
+        return new SearchMomentJson(image.Id, Seconds(image.Key.FrameTime!.Value), Seconds(image.FrameSpan?.Start), Seconds(image.FrameSpan?.End), Math.Round(hit.Score, 4), Matches(hit));
+    }
+
+    private static List<SearchMatchJson> Matches(SearchHit hit) =>
+        hit.Matches.Select(m => new SearchMatchJson(m.Text, ReadJson.Quad(m.Box), Math.Round(m.Score, 4), m.QueryText)).ToList();
+
+    /// <summary>"00:01:20.0" for a frame standing only for itself, "00:01:20.0-00:01:26.0" for a stretch.</summary>
+    private static string Moment(TimeSpan time, FrameSpan? span) =>
+        span is { } s && s.End > s.Start
+            ? string.Create(CultureInfo.InvariantCulture, $"{s.Start:hh\\:mm\\:ss\\.f}-{s.End:hh\\:mm\\:ss\\.f}")
+            : string.Create(CultureInfo.InvariantCulture, $"{time:hh\\:mm\\:ss\\.f}");
+
+    private static double Seconds(TimeSpan time) => Math.Round(time.TotalSeconds, 3);
+
+    private static double? Seconds(TimeSpan? time) => time is { } t ? Seconds(t) : null;
+}
+
+/// <summary>
+/// Groups a page of hits by video: a video takes the rank of its best frame, and its other frames
+/// on the page become its other moments (best first). Images stay as they are. The searcher ranks
+/// frames as images; grouping is presentation, so it never changes which frame ranks first.
+/// </summary>
+internal static class VideoGrouping
+{
+    public static IReadOnlyList<(SearchHit Best, IReadOnlyList<SearchHit> Others)> Group(IReadOnlyList<SearchHit> hits)
+    {
+        var groups = new List<(SearchHit Best, List<SearchHit> Others)>();
+        var byVideo = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var hit in hits)
+        {
+            if (hit.Image.Key.FrameTime is null)
+            {
+                groups.Add((hit, []));
+                continue;
+            }
+
+            if (byVideo.TryGetValue(hit.Image.Key.Path, out var index))
+            {
+                groups[index].Others.Add(hit);
+                continue;
+            }
+
+            byVideo[hit.Image.Key.Path] = groups.Count;
+            groups.Add((hit, []));
+        }
+
+        return groups.Select(g => (g.Best, (IReadOnlyList<SearchHit>)g.Others)).ToList();
+    }
 }

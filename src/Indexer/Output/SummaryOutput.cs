@@ -8,9 +8,13 @@ internal static class SummaryOutput
 {
     public static void Write(TextWriter writer, IndexingSummary s, string indexDirectory)
     {
-        var rate = s.Elapsed.TotalSeconds > 0 ? (s.Indexed + s.Failed) / s.Elapsed.TotalSeconds : 0;
+        var rate = s.Elapsed.TotalSeconds > 0 ? (s.Indexed + s.Failed + s.VideoFrames) / s.Elapsed.TotalSeconds : 0;
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(s.Cancelled ? "Interrupted" : "Done")} in {s.Elapsed.TotalSeconds:0.0} s: {s.Indexed} indexed ({s.Lines} text lines), {s.Skipped} unchanged, {s.Failed} failed, {s.Pruned} pruned; {rate:0.00} images/s. Index: {indexDirectory}"));
+        if (s.VideoFrames > 0 || s.DuplicateFrames > 0)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Videos: {s.VideoFrames} frames read, {s.DuplicateFrames} sampled frames skipped as duplicates of the frame before."));
+        }
         if (s.Failures.Count > 0)
         {
             writer.WriteLine("Failed:");

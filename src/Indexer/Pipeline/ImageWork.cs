@@ -2,15 +2,24 @@ using Retrieval.Indexer.Sources;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Text.Detection;
 using Retrieval.Models.Text.Recognition;
+using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Pipeline;
 
 /// <summary>
 /// One image on its way through the pipeline; each stage fills in its part. An item that failed
 /// carries its <see cref="Error"/> and passes the later stages untouched, so the writer records it.
+/// A video becomes one item per kept frame (<see cref="Frame"/>, pixels already decoded) and one
+/// closing item (<see cref="Closes"/>, no pixels) that the writer holds until the frames are committed.
 /// </summary>
 internal sealed record ImageWork(SourceFile Source)
 {
+    /// <summary>For a video frame: its time, the stretch it stands for, and its video's run.</summary>
+    public VideoFrameWork? Frame { get; init; }
+
+    /// <summary>For the last item of a video: the run whose record is written once all its frames are.</summary>
+    public VideoRun? Closes { get; init; }
+
     public string? ContentHash { get; init; }
 
     /// <summary>Decoded pixels (possibly shrunk on load); dropped once the text is read.</summary>
@@ -29,6 +38,9 @@ internal sealed record ImageWork(SourceFile Source)
     public IReadOnlyList<RecognizedLine>? Lines { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>In worker mode, the job waiting for this image's document (see <see cref="JobPipeline"/>); null otherwise.</summary>
+    public TaskCompletionSource<ImageDocument>? Completion { get; init; }
 
     public bool Failed => Error is not null;
 }

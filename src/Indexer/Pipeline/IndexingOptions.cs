@@ -1,3 +1,4 @@
+using Retrieval.Indexer.Sources.Video;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Text;
 
@@ -9,6 +10,9 @@ public sealed record IndexingOptions
     public OcrOptions Ocr { get; init; } = new();
 
     public ImageDecodeOptions Decode { get; init; } = ImageDecodeOptions.Default;
+
+    /// <summary>How videos are sampled into frames (ffmpeg is needed only when a video is found).</summary>
+    public VideoOptions Video { get; init; } = VideoOptions.Default;
 
     /// <summary>Models folder; null for the fetched defaults.</summary>
     public string? ModelsDirectory { get; init; }
@@ -64,6 +68,7 @@ public sealed record IndexingOptions
 
         Ocr.Validate();
         Decode.Validate();
+        Video.Validate();
     }
 
     /// <summary>ONNX sessions that run at once; each gets its share of the cores.</summary>

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Sources;
+using Retrieval.Indexer.Sources.Video;
 using Retrieval.Models;
 using Retrieval.Search.Store;
 
@@ -17,7 +18,9 @@ public sealed record IndexingSummary(
     TimeSpan Elapsed,
     bool Cancelled,
     IReadOnlyList<(string Path, string Error)> Failures,
-    IReadOnlyList<SourceProblem> Problems);
+    IReadOnlyList<SourceProblem> Problems,
+    long VideoFrames = 0,
+    long DuplicateFrames = 0);
 
 /// <summary>
 /// The indexing path, one straight line of stages on bounded channels:
@@ -25,14 +28,31 @@ public sealed record IndexingSummary(
 /// Each stage has its own parallelism (<see cref="IndexingOptions"/>); model sessions are created
 /// before any file is read, so a missing or broken model fails the run at once. A bad file is an
 /// item error recorded in the index and the summary, never a failed run; an unwritable index is.
+/// One run at a time: a second caller (the watcher and the server's queue share a pipeline in
+/// <c>retrieval serve</c>) waits for the first to finish, so <see cref="Status"/> describes one run.
 /// </summary>
 public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions options, ILoggerFactory loggerFactory)
 {
     private readonly ILogger logger = loggerFactory.CreateLogger<IndexingPipeline>();
 
+    private readonly SemaphoreSlim oneRun = new(1, 1);
+
     public IndexingStatus Status { get; } = new();
 
     public async Task<IndexingSummary> RunAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    {
+        await oneRun.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunOnceAsync(roots, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            oneRun.Release();
+        }
+    }
+
+    private async Task<IndexingSummary> RunOnceAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
     {
         options.Validate();
         var catalog = ModelCatalog.Open(options.ModelsDirectory);
@@ -41,7 +61,8 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
         var detectors = Enumerable.Range(0, options.DetectWorkers).Select(_ => DetectStage.Create(catalog, options, loggerFactory)).ToList();
         var recognizers = Enumerable.Range(0, options.RecognizeWorkers).Select(_ => RecognizeStage.Create(catalog, options, loggerFactory)).ToList();
         var failures = new List<(string Path, string Error)>();
-        var walker = FolderWalker.ForImages();
+        var walker = FolderWalker.ForImagesAndVideos();
+        var videos = new VideoSource(store, options, Status, logger);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Status.Start();
         try
@@ -52,11 +73,28 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             var toWrite = StageRunner.Bounded<ImageWork>(options.ChannelCapacity * 4);
             var decode = new DecodeStage(options.Decode);
 
-            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, seen, toDecode.Writer, cancellationToken), cancellationToken);
-            var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), cancellationToken);
-            var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), cancellationToken);
-            var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), cancellationToken);
-            var writing = new WriteStage(store, options, Status, failures).RunAsync(toWrite.Reader);
+            // A writer that fails (the disk is full, the index became unwritable) stops the stages
+            // before it, which would otherwise wait forever for room in its input; its error is the run's.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var token = stop.Token;
+            async Task WriteAllAsync()
+            {
+                try
+                {
+                    await new WriteStage(store, options, Status, failures).RunAsync(toWrite.Reader).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, videos, seen, toDecode.Writer, token), token);
+            var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), token);
+            var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), token);
+            var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), token);
+            var writing = WriteAllAsync();
 
             var cancelled = false;
             try
@@ -66,6 +104,10 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 cancelled = true;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped by the failed writer; awaiting it below throws its error.
             }
             finally
             {
@@ -78,7 +120,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
                 await PruneAsync(roots, seen, cancellationToken).ConfigureAwait(false);
             }
 
-            return new IndexingSummary(Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems);
+            return new IndexingSummary(Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems, Status.Frames, Status.DuplicateFrames);
         }
         finally
         {
@@ -88,8 +130,11 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
         }
     }
 
-    /// <summary>Walks the roots and queues every file that is new or changed since it was indexed.</summary>
-    private async Task EnumerateAsync(IReadOnlyList<string> roots, FolderWalker walker, HashSet<string> seen, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Walks the roots and queues every file that is new or changed since it was indexed; a video is
+    /// expanded into its frames here (one video at a time, its ffmpeg paced by the bounded channel).
+    /// </summary>
+    private async Task EnumerateAsync(IReadOnlyList<string> roots, FolderWalker walker, VideoSource videos, HashSet<string> seen, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -97,6 +142,12 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             {
                 seen.Add(file.Path);
                 Status.AddDiscovered();
+                if (VideoFiles.IsVideo(file.Path))
+                {
+                    await videos.ExpandAsync(file, output, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (!options.Force && !options.Rebuild)
                 {
                     var existing = await store.FindImageAsync(ImageKey.ForFile(file.Path), cancellationToken).ConfigureAwait(false);
@@ -141,7 +192,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
     }
 
     /// <summary>An unexpected failure on one image (a model error on odd input) fails that image, not the run.</summary>
-    private Func<ImageWork, CancellationToken, ImageWork> Guarded(string stage, Func<ImageWork, CancellationToken, ImageWork> run) => (work, ct) =>
+    internal static Func<ImageWork, CancellationToken, ImageWork> Guarded(ILogger logger, string stage, Func<ImageWork, CancellationToken, ImageWork> run) => (work, ct) =>
     {
         try
         {
@@ -153,6 +204,8 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             return work with { Error = $"{stage} failed: {e.Message}", Pixels = null, Detection = null };
         }
     };
+
+    private Func<ImageWork, CancellationToken, ImageWork> Guarded(string stage, Func<ImageWork, CancellationToken, ImageWork> run) => Guarded(logger, stage, run);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: {Stage} failed")]
     private static partial void LogItemFailed(ILogger logger, string path, string stage, Exception exception);

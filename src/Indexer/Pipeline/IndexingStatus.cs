@@ -15,8 +15,18 @@ public sealed class IndexingStatus
     private long failed;
     private long lines;
     private long pruned;
+    private long frames;
+    private long duplicateFrames;
+    private long failedFrames;
+    private long changes;
 
     public bool Running { get; private set; }
+
+    /// <summary>
+    /// Grows with every record written (image, failure or video frame) or pruned, over all runs, and
+    /// is never reset: what caches of search results compare to know the index changed.
+    /// </summary>
+    public long Changes => Interlocked.Read(ref changes);
 
     public string? Current { get; internal set; }
 
@@ -32,18 +42,37 @@ public sealed class IndexingStatus
 
     public long Pruned => Interlocked.Read(ref pruned);
 
+    /// <summary>Video frames written (each video also counts once as a file when its record is written).</summary>
+    public long Frames => Interlocked.Read(ref frames);
+
+    /// <summary>Video frames whose text could not be read (model errors), also listed as failures.</summary>
+    public long FailedFrames => Interlocked.Read(ref failedFrames);
+
+    /// <summary>Sampled video frames folded into a kept frame instead of being read.</summary>
+    public long DuplicateFrames => Interlocked.Read(ref duplicateFrames);
+
     /// <summary>Files found that are neither skipped nor written yet.</summary>
     public long Queued => Math.Max(0, Discovered - Skipped - Indexed - Failed);
 
     public TimeSpan Elapsed => clock.Elapsed;
 
-    /// <summary>Images written (indexed or failed) per second of this run.</summary>
-    public double ImagesPerSecond => clock.Elapsed.TotalSeconds > 0 ? (Indexed + Failed) / clock.Elapsed.TotalSeconds : 0;
+    /// <summary>Images and video frames written (indexed or failed) per second of this run.</summary>
+    public double ImagesPerSecond => clock.Elapsed.TotalSeconds > 0 ? (Indexed + Failed + Frames) / clock.Elapsed.TotalSeconds : 0;
 
+    /// <summary>Starts a run: counters and clock restart, so a run's summary (and a watch run's log line) describes that run alone.</summary>
     internal void Start()
     {
+        Interlocked.Exchange(ref discovered, 0);
+        Interlocked.Exchange(ref skipped, 0);
+        Interlocked.Exchange(ref indexed, 0);
+        Interlocked.Exchange(ref failed, 0);
+        Interlocked.Exchange(ref lines, 0);
+        Interlocked.Exchange(ref pruned, 0);
+        Interlocked.Exchange(ref frames, 0);
+        Interlocked.Exchange(ref duplicateFrames, 0);
+        Interlocked.Exchange(ref failedFrames, 0);
         Running = true;
-        clock.Start();
+        clock.Restart();
     }
 
     internal void Stop()
@@ -59,9 +88,26 @@ public sealed class IndexingStatus
 
     internal void AddWritten(bool ok, int lineCount)
     {
+        Interlocked.Increment(ref changes);
         Interlocked.Increment(ref ok ? ref indexed : ref failed);
         Interlocked.Add(ref lines, lineCount);
     }
 
-    internal void AddPruned(int count) => Interlocked.Add(ref pruned, count);
+    internal void AddPruned(int count)
+    {
+        Interlocked.Add(ref changes, count);
+        Interlocked.Add(ref pruned, count);
+    }
+
+    internal void AddFrame(bool ok)
+    {
+        Interlocked.Increment(ref changes);
+        Interlocked.Increment(ref frames);
+        if (!ok)
+        {
+            Interlocked.Increment(ref failedFrames);
+        }
+    }
+
+    internal void AddDuplicateFrames(int count) => Interlocked.Add(ref duplicateFrames, count);
 }

@@ -14,6 +14,12 @@ internal sealed class DecodeStage(ImageDecodeOptions options)
     public ImageWork Run(ImageWork work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (work.Pixels is not null || work.Closes is not null)
+        {
+            // A video frame (ffmpeg decoded it) or a video's closing item.
+            return work;
+        }
+
         byte[] bytes;
         try
         {

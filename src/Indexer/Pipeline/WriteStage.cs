@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Retrieval.Models.Text.Recognition;
 using Retrieval.Search.Store;
@@ -7,10 +8,13 @@ namespace Retrieval.Indexer.Pipeline;
 /// <summary>
 /// The single writer: turns finished items into documents and commits them in batches (by count or
 /// age), one transaction each. It drains its input even after cancellation, so Ctrl+C commits what
-/// was read; it never drops an item it received.
+/// was read; it never drops an item it received. A video's closing item waits here until every
+/// frame of that video is committed (<see cref="VideoRun"/>), then the video's record is written.
 /// </summary>
 internal sealed class WriteStage(IIndexStore store, IndexingOptions options, IndexingStatus status, List<(string Path, string Error)> failures)
 {
+    private readonly List<VideoRun> closing = [];
+
     public async Task RunAsync(ChannelReader<ImageWork> input)
     {
         var batch = new List<ImageWork>(options.BatchSize);
@@ -49,15 +53,25 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
 
             while (input.TryRead(out var item))
             {
-                if (batch.Count == 0)
+                if (item.Closes is { } run)
                 {
-                    oldest = DateTime.UtcNow;
+                    closing.Add(run);
+                    await CloseFinishedVideosAsync().ConfigureAwait(false);
+                    continue;
                 }
 
-                batch.Add(item);
-                if (batch.Count >= options.BatchSize)
+                foreach (var ready in item.Frame is { } frame ? frame.Run.Release(item) : [item])
                 {
-                    await CommitAsync(batch).ConfigureAwait(false);
+                    if (batch.Count == 0)
+                    {
+                        oldest = DateTime.UtcNow;
+                    }
+
+                    batch.Add(ready);
+                    if (batch.Count >= options.BatchSize)
+                    {
+                        await CommitAsync(batch).ConfigureAwait(false);
+                    }
                 }
             }
         }
@@ -76,25 +90,64 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
         await store.WriteAsync(batch.Select(ToDocument).ToList(), CancellationToken.None).ConfigureAwait(false);
         foreach (var item in batch)
         {
-            status.AddWritten(!item.Failed, item.Lines?.Count ?? 0);
+            var lines = item.Lines?.Count ?? 0;
+            if (item.Frame is { } frame)
+            {
+                frame.Run.FrameCommitted(!item.Failed, lines);
+                status.AddFrame(!item.Failed);
+            }
+            else
+            {
+                status.AddWritten(!item.Failed, lines);
+            }
+
             if (item.Error is not null)
             {
-                lock (failures)
-                {
-                    failures.Add((item.Source.Path, item.Error));
-                }
+                AddFailure(item.Frame is { } f ? string.Create(CultureInfo.InvariantCulture, $"{item.Source.Path} @ {f.Time.TotalSeconds:0.###} s") : item.Source.Path, item.Error);
             }
         }
 
         batch.Clear();
+        await CloseFinishedVideosAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the records of videos whose frames are all committed; a video left open stays Incomplete in the index.</summary>
+    private async Task CloseFinishedVideosAsync()
+    {
+        var done = closing.Where(r => r.AllCommitted).ToList();
+        if (done.Count == 0)
+        {
+            return;
+        }
+
+        await store.WriteAsync(done.Select(r => r.Record!).ToList(), CancellationToken.None).ConfigureAwait(false);
+        foreach (var run in done)
+        {
+            closing.Remove(run);
+            var record = run.Record!;
+            status.AddWritten(record.Status == ImageStatus.Ok, (int)Math.Min(int.MaxValue, run.Lines));
+            status.AddDuplicateFrames(run.Duplicates);
+            if (record.Error is not null)
+            {
+                AddFailure(run.Source.Path, record.Error);
+            }
+        }
+    }
+
+    private void AddFailure(string path, string error)
+    {
+        lock (failures)
+        {
+            failures.Add((path, error));
+        }
     }
 
     internal static ImageDocument ToDocument(ImageWork work)
     {
-        var key = ImageKey.ForFile(work.Source.Path);
+        var key = work.Frame is { } frame ? ImageKey.ForFrame(work.Source.Path, frame.Time) : ImageKey.ForFile(work.Source.Path);
         if (work.Error is not null)
         {
-            return ImageDocument.Failed(key, work.Source.Root, work.Error, work.Source.Size, work.Source.Modified) with { ContentHash = work.ContentHash };
+            return ImageDocument.Failed(key, work.Source.Root, work.Error, work.Source.Size, work.Source.Modified) with { ContentHash = work.ContentHash, FrameSpan = work.Frame?.Span };
         }
 
         return new ImageDocument
@@ -106,6 +159,7 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
             ContentHash = work.ContentHash,
             Width = work.Width,
             Height = work.Height,
+            FrameSpan = work.Frame?.Span,
             Lines = (work.Lines ?? []).Select(ToLine).ToList(),
         };
     }

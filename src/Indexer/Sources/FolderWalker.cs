@@ -1,7 +1,7 @@
 namespace Retrieval.Indexer.Sources;
 
 /// <summary>
-/// Walks roots for image files in a stable (ordinal) order. Follows links to folders but visits each
+/// Walks roots for image (and video) files in a stable (ordinal) order. Follows links to folders but visits each
 /// real folder once, so link loops end; folders it cannot read are reported, not fatal. A root that
 /// is a file is returned as itself.
 /// </summary>
@@ -10,6 +10,9 @@ public sealed class FolderWalker(Func<string, bool> accept)
     private readonly List<SourceProblem> problems = [];
 
     public static FolderWalker ForImages() => new(ImageFiles.IsImage);
+
+    /// <summary>Image files and video files (<see cref="Video.VideoFiles"/>): what indexing reads.</summary>
+    public static FolderWalker ForImagesAndVideos() => new(path => ImageFiles.IsImage(path) || Video.VideoFiles.IsVideo(path));
 
     public IReadOnlyList<SourceProblem> Problems => problems;
 

@@ -13,29 +13,32 @@ public static class ImageFiles
 
     /// <summary>
     /// Files named directly are kept whatever their extension (the decoder says if they are not images);
-    /// folders are walked recursively for image files in a stable order. Paths that do not exist are returned in <paramref name="missing"/>.
+    /// folders are walked recursively for image files in a stable order; a path that does not exist is
+    /// kept as a missing entry. Entries come in the order of <paramref name="inputs"/>, so results can be reported in that order.
     /// </summary>
-    public static List<string> Expand(IEnumerable<string> inputs, out List<string> missing)
+    public static List<ExpandedInput> Expand(IEnumerable<string> inputs)
     {
-        var files = new List<string>();
-        missing = [];
+        var entries = new List<ExpandedInput>();
         foreach (var input in inputs)
         {
             if (File.Exists(input))
             {
-                files.Add(input);
+                entries.Add(new ExpandedInput(input, Missing: false));
             }
             else if (Directory.Exists(input))
             {
                 var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-                files.AddRange(Directory.EnumerateFiles(input, "*", options).Where(IsImage).Order(StringComparer.Ordinal));
+                entries.AddRange(Directory.EnumerateFiles(input, "*", options).Where(IsImage).Order(StringComparer.Ordinal).Select(f => new ExpandedInput(f, Missing: false)));
             }
             else
             {
-                missing.Add(input);
+                entries.Add(new ExpandedInput(input, Missing: true));
             }
         }
 
-        return files;
+        return entries;
     }
 }
+
+/// <summary>A file to read, or a command-line path that names nothing (<see cref="Missing"/>).</summary>
+public readonly record struct ExpandedInput(string Path, bool Missing);

@@ -23,6 +23,16 @@ public interface IIndexStore : IDisposable, IAsyncDisposable
     Task EnsureModelsAsync(IReadOnlyDictionary<string, string> modelHashes, TextFolding folding, bool rebuild, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A setting recorded in the index under <paramref name="key"/> (for example the registered CLIP model), or null
+    /// when none is. Settings are small strings that describe how to use the index; they live apart from the
+    /// store's own version keys, so any key is allowed.
+    /// </summary>
+    Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Records <paramref name="value"/> under <paramref name="key"/>, replacing what was there; null removes it. One transaction.</summary>
+    Task SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Adds or replaces (by <see cref="ImageDocument.Key"/>) every image of the batch with its lines,
     /// words and embeddings, in one transaction: all or nothing. Returns the new image ids in batch order.
     /// </summary>

@@ -14,12 +14,19 @@ public class IndexStoreException : Exception
         Location = location;
     }
 
-    /// <summary>The index directory (or file) concerned.</summary>
+    /// <summary>The index directory (or file), or for PostgreSQL the database as <c>postgresql://user@host:port/db</c> (never with a password).</summary>
     public string Location { get; }
 }
 
 /// <summary>The index directory or file cannot be created, opened or written (permissions, read-only file system, not a directory).</summary>
 public sealed class IndexAccessException(string location, string message, Exception? innerException = null)
+    : IndexStoreException(location, message, innerException);
+
+/// <summary>
+/// The index server cannot be reached right now (refused or timed-out connection, a server that is
+/// restarting or shutting down). Unlike the other errors this one may pass: workers retry it.
+/// </summary>
+public sealed class IndexUnavailableException(string location, string message, Exception? innerException = null)
     : IndexStoreException(location, message, innerException);
 
 /// <summary>An index was opened read-only where none exists.</summary>

@@ -18,7 +18,7 @@ internal sealed class SqliteConnections
     private readonly int busyTimeoutMs;
     private readonly string readerPragmas;
 
-    private SqliteConnections(string directory, string databasePath, TimeSpan busyTimeout, long readerMemoryMapBytes)
+    private SqliteConnections(string directory, string databasePath, TimeSpan busyTimeout, long readerMemoryMapBytes, bool immutable)
     {
         Directory = directory;
         DatabasePath = databasePath;
@@ -35,7 +35,7 @@ internal sealed class SqliteConnections
         }.ToString();
         readerConnectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = databasePath,
+            DataSource = immutable ? new Uri(databasePath).AbsoluteUri + "?immutable=1" : databasePath,
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = true,
             DefaultTimeout = timeoutSeconds,
@@ -60,19 +60,48 @@ internal sealed class SqliteConnections
             throw new IndexAccessException(directory, $"The index location {directory} is a file; give --index a directory.");
         }
 
+        var immutable = false;
         if (options.ReadOnly)
         {
             if (!File.Exists(databasePath))
             {
                 throw new IndexNotFoundException(directory, $"No index at {directory} ({SqliteIndexOptions.FileName} is missing). Build one with `retrieval index --index {directory} FOLDER`.");
             }
+
+            immutable = NeedsImmutableReader(directory, databasePath);
         }
         else
         {
             EnsureWritable(directory);
         }
 
-        return new SqliteConnections(directory, databasePath, options.BusyTimeout, options.ReaderMemoryMapBytes);
+        return new SqliteConnections(directory, databasePath, options.BusyTimeout, options.ReaderMemoryMapBytes, immutable);
+    }
+
+    /// <summary>
+    /// A WAL database can be read only where its -shm (and -wal) file exists or can be created. An
+    /// index closed cleanly has neither, so in a directory this process cannot write (a read-only
+    /// mount, a copied archive) a reader would fail with "attempt to write a readonly database".
+    /// Such an index cannot be changing (no writer can create its -wal there either), so it is
+    /// opened as immutable: no locks, no shared memory.
+    /// </summary>
+    private static bool NeedsImmutableReader(string directory, string databasePath)
+    {
+        if (File.Exists(databasePath + "-wal") || File.Exists(databasePath + "-shm"))
+        {
+            return false;
+        }
+
+        try
+        {
+            var probe = Path.Combine(directory, $".read-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return false;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Opens the writer connection and sets its journal and durability modes.</summary>

@@ -30,7 +30,7 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        transaction.Commit();
+        SqliteCommit.Commit(transaction);
         return ids;
     }
 
@@ -49,7 +49,7 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             SqliteSchema.DropAll(connection, transaction);
-            transaction.Commit();
+            SqliteCommit.Commit(transaction);
         }
         finally
         {
@@ -65,7 +65,7 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
         command.Parameters.AddWithValue("$values", json);
         var deleted = command.ExecuteNonQuery();
         cancellationToken.ThrowIfCancellationRequested();
-        transaction.Commit();
+        SqliteCommit.Commit(transaction);
         return deleted;
     }
 

@@ -61,7 +61,7 @@ internal static class SqliteIndexMeta
         }
     }
 
-    private static List<string> Differences(IndexInfo info, IReadOnlyDictionary<string, string> modelHashes, TextFolding folding)
+    internal static List<string> Differences(IndexInfo info, IReadOnlyDictionary<string, string> modelHashes, TextFolding folding)
     {
         var differences = new List<string>();
         if (info.Models.Count == 0)

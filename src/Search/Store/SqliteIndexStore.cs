@@ -78,6 +78,34 @@ public sealed class SqliteIndexStore : IIndexStore
 
                 using var transaction = connection.BeginTransaction(deferred: false);
                 SqliteIndexMeta.Ensure(connection, transaction, Location, modelHashes, folding);
+                SqliteCommit.Commit(transaction);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return ReadAsync(connection => Task.FromResult(SqliteSchema.ReadMeta(connection, null, SqliteSchema.SettingKey(key))), cancellationToken);
+    }
+
+    public Task SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return WriteAsync(
+            (connection, _) =>
+            {
+                using var transaction = connection.BeginTransaction(deferred: false);
+                if (value is null)
+                {
+                    SqliteSchema.DeleteMeta(connection, transaction, SqliteSchema.SettingKey(key));
+                }
+                else
+                {
+                    SqliteSchema.WriteMeta(connection, transaction, SqliteSchema.SettingKey(key), value);
+                }
+
                 transaction.Commit();
                 return true;
             },
@@ -225,7 +253,7 @@ public sealed class SqliteIndexStore : IIndexStore
                     SqliteSchema.Verify(writer, transaction, connections.Directory);
                 }
 
-                transaction.Commit();
+                SqliteCommit.Commit(transaction);
             }
 
             return new SqliteIndexStore(connections, writer, options.Alternatives);

@@ -106,6 +106,9 @@ internal static class SqliteSchema
     public const string FoldingKey = "text_folding";
     public const string CreatedKey = "created_ticks";
 
+    /// <summary>User-visible settings (<see cref="IIndexStore.GetSettingAsync"/>) share the meta table under this prefix, so they never clash with the keys above.</summary>
+    public static string SettingKey(string key) => "setting." + key;
+
     /// <summary>True when the database has no objects at all (a new file).</summary>
     public static bool IsEmpty(SqliteConnection connection, SqliteTransaction? transaction) =>
         Scalar<long>(connection, transaction, "SELECT count(*) FROM sqlite_master") == 0;
@@ -214,6 +217,20 @@ internal static class SqliteSchema
         using var command = Command(connection, transaction, "SELECT value FROM meta WHERE key = $key");
         command.Parameters.AddWithValue("$key", key);
         return command.ExecuteScalar() is string text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+
+    public static string? ReadMeta(SqliteConnection connection, SqliteTransaction? transaction, string key)
+    {
+        using var command = Command(connection, transaction, "SELECT value FROM meta WHERE key = $key");
+        command.Parameters.AddWithValue("$key", key);
+        return command.ExecuteScalar() as string;
+    }
+
+    public static void DeleteMeta(SqliteConnection connection, SqliteTransaction transaction, string key)
+    {
+        using var command = Command(connection, transaction, "DELETE FROM meta WHERE key = $key");
+        command.Parameters.AddWithValue("$key", key);
+        command.ExecuteNonQuery();
     }
 
     public static void WriteMeta(SqliteConnection connection, SqliteTransaction transaction, string key, string value)

@@ -10,6 +10,8 @@ public sealed class DetectionPreprocessorTests
     [InlineData(1280, 720, DetectionLimitType.Max, 1280, 1280, 704)]
     [InlineData(1280, 720, DetectionLimitType.Max, 1920, 1280, 704)]
     [InlineData(1280, 720, DetectionLimitType.Min, 736, 1312, 736)]
+    [InlineData(1280, 720, DetectionLimitType.ResizeLong, 1920, 1920, 1088)]
+    [InlineData(1280, 720, DetectionLimitType.ResizeLong, 640, 640, 352)]
     [InlineData(720, 1280, DetectionLimitType.Max, 960, 544, 960)]
     [InlineData(20, 10, DetectionLimitType.Max, 960, 32, 32)]
     public void The_input_size_follows_paddleocr_rounding(int width, int height, DetectionLimitType type, int limit, int expectedWidth, int expectedHeight)

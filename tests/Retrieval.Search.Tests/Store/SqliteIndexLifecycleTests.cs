@@ -65,60 +65,6 @@ public sealed class SqliteIndexLifecycleTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public async Task Indexing_with_other_models_is_refused_until_rebuild_clears_the_index()
-    {
-        using var store = directory.Open();
-        await store.EnsureModelsAsync(ModelHashes, TextFolding.Default, rebuild: false);
-        await store.WriteAsync([Image("/photos/a.jpg", "hello")]);
-        await store.EnsureModelsAsync(ModelHashes.ToDictionary(m => m.Key, m => m.Value.ToUpperInvariant()), TextFolding.Default, rebuild: false);
-
-        var other = new Dictionary<string, string>(ModelHashes) { ["rec"] = "3333333333333333", ["cls"] = "4444" };
-        var act = () => store.EnsureModelsAsync(other, TextFolding.Case, rebuild: false);
-
-        var error = (await act.Should().ThrowAsync<IndexMismatchException>()).Which;
-        error.Message.Should().Contain("retrieval index --rebuild");
-        error.Differences.Should().HaveCount(3).And.Contain(d => d.Contains("'rec'")).And.Contain(d => d.Contains("'cls'")).And.Contain(d => d.Contains("folding"));
-        (await store.GetCountsAsync()).Images.Should().Be(1);
-
-        await store.EnsureModelsAsync(other, TextFolding.Case, rebuild: true);
-
-        (await store.GetCountsAsync()).Images.Should().Be(0);
-        var info = await store.GetInfoAsync();
-        info.Models.Should().BeEquivalentTo(other);
-        info.Folding.Should().Be(TextFolding.Case);
-        await store.WriteAsync([Image("/photos/b.jpg", "again")]);
-        (await store.CandidateLinesAsync("again", 5)).Should().ContainSingle();
-    }
-
-    [Fact]
-    public async Task Ids_are_not_reused_after_a_rebuild()
-    {
-        long before;
-        using (var store = directory.Open())
-        {
-            before = (await store.WriteAsync([Image("/photos/a.jpg", "hello")]))[0];
-        }
-
-        using var rebuilt = directory.Open(rebuild: true);
-        (await rebuilt.WriteAsync([Image("/photos/a.jpg", "hello")]))[0].Should().BeGreaterThan(before);
-    }
-
-    [Fact]
-    public async Task A_read_only_store_reads_while_another_store_writes_and_refuses_to_write()
-    {
-        using var writer = directory.Open();
-        await writer.WriteAsync([Image("/photos/a.jpg", "hello")]);
-        using var reader = directory.Open(readOnly: true);
-
-        await writer.WriteAsync([Image("/photos/b.jpg", "world")]);
-
-        (await reader.GetCountsAsync()).Images.Should().Be(2);
-        reader.IsReadOnly.Should().BeTrue();
-        var act = () => reader.WriteAsync([Image("/photos/c.jpg", "x")]);
-        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("read-only");
-    }
-
-    [Fact]
     public void Opening_a_missing_index_read_only_says_how_to_build_one()
     {
         var act = () => SqliteIndexStore.Open(directory.Options with { Directory = Path.Combine(directory.Path, "none"), ReadOnly = true });

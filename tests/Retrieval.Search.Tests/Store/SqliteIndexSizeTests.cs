@@ -11,9 +11,6 @@ namespace Retrieval.Search.Tests.Store;
 
 public sealed class SqliteIndexSizeTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Latin = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private const string Cjk = "中国银行出口停车场入营业时间欢迎光临大小";
-
     private readonly TempIndexDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
@@ -55,27 +52,8 @@ public sealed class SqliteIndexSizeTests(ITestOutputHelper output) : IDisposable
 
     private static LineDocument SyntheticLine(Random random, int ordinal)
     {
-        var alphabet = random.Next(4) == 0 ? Cjk : Latin;
-        var length = random.Next(8, 25);
-        var text = new StringBuilder();
-        for (var i = 0; i < length; i++)
-        {
-            text.Append(i > 0 && alphabet == Latin && random.Next(6) == 0 ? ' ' : alphabet[random.Next(alphabet.Length)]);
-        }
-
-        var reading = text.ToString().Trim();
-        var builder = new LatticeBuilder().Step(0.99f, ("-", 0.005f));
-        foreach (var c in reading)
-        {
-            var p = 0.6f + (0.39f * (float)random.NextDouble());
-            var other1 = alphabet[random.Next(alphabet.Length)].ToString();
-            var other2 = alphabet[random.Next(alphabet.Length)].ToString();
-            builder.Step(0.3f * (1 - p), (c.ToString(), p), (other1, 0.5f * (1 - p)), (other2, 0.1f * (1 - p)));
-            builder.Step(0.95f, (c.ToString(), 0.04f));
-        }
-
-        builder.Step(0.99f, ("-", 0.005f));
-        return Line(reading, builder.Build(), y: 30f * ordinal);
+        var (text, lattice) = SyntheticText.Line(random);
+        return Line(text, lattice, y: 30f * ordinal);
     }
 
     private (long Trigrams, long Grams) TextIndexBytes()

@@ -103,6 +103,10 @@ public sealed class SqliteLatticeReadTests : IDisposable
         public Task EnsureModelsAsync(IReadOnlyDictionary<string, string> modelHashes, Models.Text.TextFolding folding, bool rebuild, CancellationToken cancellationToken = default) =>
             inner.EnsureModelsAsync(modelHashes, folding, rebuild, cancellationToken);
 
+        public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default) => inner.GetSettingAsync(key, cancellationToken);
+
+        public Task SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default) => inner.SetSettingAsync(key, value, cancellationToken);
+
         public Task<IReadOnlyList<long>> WriteAsync(IReadOnlyList<ImageDocument> batch, CancellationToken cancellationToken = default) => inner.WriteAsync(batch, cancellationToken);
 
         public Task<int> DeleteImagesAsync(IReadOnlyList<long> imageIds, CancellationToken cancellationToken = default) => inner.DeleteImagesAsync(imageIds, cancellationToken);

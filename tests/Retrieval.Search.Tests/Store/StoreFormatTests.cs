@@ -1,5 +1,7 @@
 using Retrieval.Models.Text;
+using Retrieval.Search.Jobs;
 using Retrieval.Search.Store;
+using Retrieval.Search.Store.Postgres;
 
 namespace Retrieval.Search.Tests.Store;
 
@@ -26,6 +28,25 @@ public sealed class StoreFormatTests
     }
 
     [Fact]
+    public void The_postgres_schema_is_version_2_with_frozen_migrations_and_job_states()
+    {
+        PostgresSchema.Version.Should().Be(2);
+        PostgresSchema.Migrations.Select(m => m.Version).Should().Equal(1, 2);
+        PostgresSchema.Migrations.Select(m => FileContentHash.Sha256(System.Text.Encoding.UTF8.GetBytes(m.Sql.ReplaceLineEndings("\n"))))
+            .Should().Equal(FrozenPostgresMigrationHashes, "a released migration is frozen; a change needs a new migration");
+        Values<JobState>().Should().Equal(("Queued", 0), ("Leased", 1), ("Done", 2), ("Failed", 3));
+    }
+
+    [Fact]
+    public void Postgres_short_gram_keys_are_code_points_and_negative_pair_hashes()
+    {
+        PostgresCandidateSearch.Key([0x4e2d]).Should().Be(0x4e2d);
+        PostgresCandidateSearch.Key(['o', 'f']).Should().Be(-1 - (int)((('o' * 1_114_112L) + 'f') % 2_147_483_629));
+        PostgresCandidateSearch.ShortKeys("of\no").Should().Equal(new[] { 'o', 'f', '\n', }.Select(c => (int)c)
+            .Concat([PostgresCandidateSearch.Key(['o', 'f']), PostgresCandidateSearch.Key(['f', '\n']), PostgresCandidateSearch.Key(['\n', 'o'])]).Order());
+    }
+
+    [Fact]
     public void A_quad_is_stored_as_eight_little_endian_floats()
     {
         var bytes = StoreCodecs.EncodeQuad(StoreTestData.Box(1, 2, 3, 4));
@@ -40,6 +61,23 @@ public sealed class StoreFormatTests
         CandidateGrams.ShortGramDocument(["中国", "of"]).Should().Be("x4e2d x4e2dx56fd x56fd x6f x6fx66 x66");
         CandidateGrams.ForTerm("中").ShortTokens.Should().Equal("x4e2d");
     }
+
+    [Fact]
+    public async Task A_file_hash_is_the_sha256_of_its_bytes()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"retrieval-hash-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(file, "abc"u8.ToArray());
+        try
+        {
+            (await FileContentHash.Sha256Async(file)).Should().Be("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static readonly string[] FrozenPostgresMigrationHashes = ["d8dca75e72e6d1f1701bec20d6a16e6d4aa5126b9c94f0782ea6ec0f8034f019", "f22febe4eb2629ef5f51b0f68e8b88157819a293565de20d278b5de10cec07a7"];
 
     private const string FrozenDdlHash = "0618bd778827cb872817a030248bb21eb31eec3e3115dafbc9d12025c8dc3666";
 

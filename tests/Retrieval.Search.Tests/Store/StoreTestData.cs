@@ -77,6 +77,14 @@ internal static class StoreTestData
         Lines = lines,
     };
 
+    /// <summary>An image of <paramref name="lines"/> synthetic lines (see <see cref="SyntheticText"/>).</summary>
+    public static ImageDocument SyntheticImage(string path, Random random, int lines) =>
+        Image(path, Enumerable.Range(0, lines).Select(l =>
+        {
+            var (text, lattice) = SyntheticText.Line(random);
+            return Line(text, lattice, y: 30f * l);
+        }).ToArray());
+
     public static ImageDocument Image(string path, params string[] lines) =>
         Image(path, lines.Select((t, i) => Line(t, y: 10f + (30f * i))).ToArray());
 }

@@ -28,6 +28,7 @@ public static class DetectionPreprocessor
         {
             DetectionLimitType.Max => Math.Max(width, height) > limit ? limit / Math.Max(width, height) : 1.0,
             DetectionLimitType.Min => Math.Min(width, height) < limit ? limit / Math.Min(width, height) : 1.0,
+            DetectionLimitType.ResizeLong => limit / Math.Max(width, height),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.LimitType, "Unknown limit type."),
         };
         ratio = Math.Min(ratio, (double)options.MaxSideLimit / Math.Max(width, height));

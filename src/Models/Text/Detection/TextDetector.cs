@@ -119,7 +119,7 @@ public sealed class TextDetector : IDisposable
             using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, width * height), [1, 1, height, width]);
             try
             {
-                session.Session.Run(session.RunOptions, InputNames, [inputValue], OutputNames, [outputValue]);
+                session.Run(InputNames, [inputValue], OutputNames, [outputValue]);
             }
             catch (OnnxRuntimeException e)
             {

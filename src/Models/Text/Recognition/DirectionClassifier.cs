@@ -66,7 +66,7 @@ public sealed class DirectionClassifier : IDisposable
 
                 using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, n * CropFloats), [n, 3, Height, CropWidth]);
                 using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, n * 2), [n, 2]);
-                session.Session.Run(session.RunOptions, InputNames, [inputValue], OutputNames, [outputValue]);
+                session.Run(InputNames, [inputValue], OutputNames, [outputValue]);
                 for (var k = 0; k < n; k++)
                 {
                     result[start + k] = output[(k * 2) + 1];

@@ -2,7 +2,7 @@ using Retrieval.Models.Native;
 
 namespace Retrieval.Models.Text.Recognition;
 
-/// <summary>How <see cref="TextRecognizer"/> reads lines. Defaults are the measured best on ICDAR2015 (see docs/BENCHMARKS.md).</summary>
+/// <summary>How <see cref="TextRecognizer"/> reads lines. Defaults balance accuracy and speed as measured on ICDAR2015 (docs/BENCHMARKS.md).</summary>
 public sealed record RecognizerOptions
 {
     /// <summary>Crop height the recognizer model takes (PP-OCRv4: 48).</summary>

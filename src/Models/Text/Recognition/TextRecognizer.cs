@@ -218,7 +218,7 @@ public sealed class TextRecognizer : IDisposable
             using (var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, n * itemFloats), [n, 3, Height, width]))
             using (var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, n * itemOutputs), [n, steps, classCount]))
             {
-                session.Session.Run(session.RunOptions, InputNames, [inputValue], OutputNames, [outputValue]);
+                session.Run(InputNames, [inputValue], OutputNames, [outputValue]);
             }
 
             for (var k = 0; k < n; k++)

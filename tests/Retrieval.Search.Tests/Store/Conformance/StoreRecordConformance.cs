@@ -1,23 +1,25 @@
-using Microsoft.Data.Sqlite;
 using Retrieval.Models.Text;
 using Retrieval.Search.Store;
 using Retrieval.TestSupport.Text;
+using Xunit.Abstractions;
 using static Retrieval.Search.Tests.Store.StoreTestData;
 
-namespace Retrieval.Search.Tests.Store;
+namespace Retrieval.Search.Tests.Store.Conformance;
 
-public sealed class SqliteIndexStoreRecordTests : IDisposable
+/// <summary>What every <see cref="IIndexStore"/> stores and returns, identically.</summary>
+public abstract class StoreRecordConformance(ITestOutputHelper output) : StoreConformanceTest(output)
 {
-    private readonly TempIndexDirectory directory = new();
-
-    public void Dispose() => directory.Dispose();
-
     [Fact]
     public async Task Images_lines_words_and_lattices_round_trip()
     {
+        if (Skipped())
+        {
+            return;
+        }
+
         var lattice = new LatticeBuilder().Character("e").Character("x").Confused("l", 0.55f, "i", 0.4f).Character("t").Build();
         var document = Image("/photos/a.jpg", Line("exlt now", lattice), Line("中国银行", y: 50));
-        using var store = directory.Open();
+        using var store = await OpenAsync();
 
         var ids = await store.WriteAsync([document]);
 
@@ -44,13 +46,18 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
     [Fact]
     public async Task Video_frames_are_keyed_by_video_path_and_time()
     {
+        if (Skipped())
+        {
+            return;
+        }
+
         var frame = Image("/videos/v.mp4", "stop") with
         {
             Key = ImageKey.ForFrame("/videos/v.mp4", TimeSpan.FromSeconds(12.3456789)),
             FrameSpan = new FrameSpan(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15)),
         };
         var later = frame with { Key = ImageKey.ForFrame("/videos/v.mp4", TimeSpan.FromSeconds(20)), FrameSpan = null };
-        using var store = directory.Open();
+        using var store = await OpenAsync();
 
         await store.WriteAsync([frame, later]);
         await store.WriteAsync([frame with { Lines = [Line("go")] }]);
@@ -67,7 +74,12 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
     [Fact]
     public async Task Replacing_an_image_by_path_leaves_no_orphans()
     {
-        using var store = directory.Open();
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
         var first = (await store.WriteAsync([Image("/photos/a.jpg", "old sign text", "second old line"), Image("/photos/b.jpg", "keep me")]))[0];
 
         var second = (await store.WriteAsync([Image("/photos/a.jpg", "new words")]))[0];
@@ -77,13 +89,36 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
         (await store.GetCountsAsync()).Should().Be(new IndexCounts(2, 2, 4, 0, 0));
         (await store.CandidateLinesAsync("old sign", 10)).Should().BeEmpty();
         (await store.CandidateLinesAsync("new words", 10)).Should().ContainSingle();
-        Orphans().Should().Be(0);
+        (await Target.OrphansAsync()).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_key_given_twice_in_one_batch_keeps_the_later_document()
+    {
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
+
+        var ids = await store.WriteAsync([Image("/photos/a.jpg", "first"), Image("/photos/b.jpg", "other"), Image("/photos/a.jpg", "second")]);
+
+        ids.Should().HaveCount(3).And.OnlyHaveUniqueItems().And.BeInAscendingOrder();
+        (await store.GetImageAsync(ids[0])).Should().BeNull();
+        (await store.GetImageLinesAsync(ids[2])).Single().Text.Should().Be("second");
+        (await store.GetCountsAsync()).Images.Should().Be(2);
     }
 
     [Fact]
     public async Task Failed_images_are_recorded_with_their_reason_and_listed()
     {
-        using var store = directory.Open();
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
         await store.WriteAsync(
         [
             Image("/photos/ok.jpg", "fine"),
@@ -107,7 +142,12 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
     [Fact]
     public async Task An_invalid_document_is_refused_before_anything_is_written()
     {
-        using var store = directory.Open();
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
 
         var act = () => store.WriteAsync([Image("/photos/a.jpg", "a"), Image("/photos/b.jpg", "b") with { Status = ImageStatus.Failed }]);
 
@@ -118,7 +158,12 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
     [Fact]
     public async Task Deleting_by_id_and_by_path_cascades_and_pruning_lists_images_under_a_root()
     {
-        using var store = directory.Open();
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
         var ids = await store.WriteAsync(
         [
             Image("/photos/a.jpg", "alpha"),
@@ -141,13 +186,18 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
         (await store.CandidateLinesAsync("alpha", 10)).Should().BeEmpty();
         (await store.CandidateLinesAsync("frame", 10)).Should().BeEmpty();
         (await store.CandidateLinesAsync("delta", 10)).Should().ContainSingle();
-        Orphans().Should().Be(0);
+        (await Target.OrphansAsync()).Should().Be(0);
     }
 
     [Fact]
     public async Task All_lines_stream_in_id_order_with_their_words()
     {
-        using var store = directory.Open();
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
         await store.WriteAsync([Image("/photos/a.jpg", "one two", "three"), Image("/photos/b.jpg", Array.Empty<LineDocument>()), Image("/photos/c.jpg", "four five six")]);
 
         var lines = await ToListAsync(store.StreamLinesAsync());
@@ -161,7 +211,12 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
     [Fact]
     public async Task Embeddings_are_stored_with_their_image_and_removed_with_it()
     {
-        using var store = directory.Open();
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
         var image = Image("/photos/a.jpg", "exit") with
         {
             Embeddings =
@@ -183,41 +238,5 @@ public sealed class SqliteIndexStoreRecordTests : IDisposable
 
         await store.DeleteImagesAsync([imageId]);
         (await ToListAsync(store.StreamEmbeddingsAsync("clip-b32"))).Should().BeEmpty();
-    }
-
-    [Fact]
-    public async Task A_file_hash_is_the_sha256_of_its_bytes()
-    {
-        var file = Path.Combine(directory.Path, "x.bin");
-        await File.WriteAllBytesAsync(file, "abc"u8.ToArray());
-
-        (await FileContentHash.Sha256Async(file)).Should().Be("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
-
-    internal static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
-
-    /// <summary>Rows whose owner is gone, and text-index rows whose line is gone (looked at with a raw connection).</summary>
-    private long Orphans()
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, SqliteIndexOptions.FileName)};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT (SELECT count(*) FROM lines WHERE image_id NOT IN (SELECT id FROM images))
-                 + (SELECT count(*) FROM words WHERE line_id NOT IN (SELECT id FROM lines))
-                 + (SELECT count(*) FROM embeddings WHERE image_id NOT IN (SELECT id FROM images))
-                 + (SELECT count(*) FROM line_trigrams_docsize WHERE id NOT IN (SELECT id FROM lines))
-                 + (SELECT count(*) FROM line_grams_docsize WHERE id NOT IN (SELECT id FROM lines))
-            """;
-        return (long)command.ExecuteScalar()!;
     }
 }

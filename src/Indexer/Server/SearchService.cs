@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Retrieval.Search;
+
+namespace Retrieval.Indexer.Server;
+
+/// <summary>
+/// Answers the API's searches through the one <see cref="Searcher"/>, remembering recent pages:
+/// search-as-you-type, paging back and forth and many people asking the same thing repeat queries,
+/// and a repeated query then costs a dictionary lookup instead of a ranking. An entry is used only
+/// while the index is unchanged in this process (<see cref="IndexGeneration"/>) and for at most
+/// <see cref="MaxAge"/> (the index may be written by another process). Concurrent requests for the
+/// same page share one search. The cached answer reports the time the search took.
+/// </summary>
+internal sealed class SearchService(Searcher searcher, IndexGeneration generation)
+{
+    public const int MaxEntries = 4096;
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<(string Query, int Top, int Offset), Entry> pages = new();
+
+    public async Task<SearchResponse> SearchAsync(string query, int top, int offset, CancellationToken cancellationToken)
+    {
+        var key = (query.Trim(), top, offset);
+        var now = Stopwatch.GetTimestamp();
+        var current = generation.Value;
+        if (pages.TryGetValue(key, out var entry) && (entry.Generation != current || Stopwatch.GetElapsedTime(entry.Created, now) > MaxAge))
+        {
+            pages.TryRemove(new KeyValuePair<(string, int, int), Entry>(key, entry));
+            entry = null;
+        }
+
+        if (entry is null)
+        {
+            TrimIfFull();
+            entry = pages.GetOrAdd(key, k => new Entry(current, now, new Lazy<Task<SearchResponse>>(() => RankAsync(k.Query, k.Top, k.Offset))));
+        }
+
+        try
+        {
+            return await entry.Response.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Failures (a bad query, a locked index) are not remembered.
+            pages.TryRemove(new KeyValuePair<(string, int, int), Entry>(key, entry));
+            throw;
+        }
+    }
+
+    /// <summary>The ranking runs to the end even when the request that started it goes away: others may be waiting on it.</summary>
+    private Task<SearchResponse> RankAsync(string query, int top, int offset) =>
+        Task.Run(() => searcher.SearchAsync(query, new SearchOptions { Top = top, Offset = offset }, CancellationToken.None));
+
+    /// <summary>Drops the oldest quarter when full; rare, and cheaper than keeping an exact LRU order on every hit.</summary>
+    private void TrimIfFull()
+    {
+        if (pages.Count < MaxEntries)
+        {
+            return;
+        }
+
+        foreach (var old in pages.OrderBy(p => p.Value.Created).Take(MaxEntries / 4).ToList())
+        {
+            pages.TryRemove(old);
+        }
+    }
+
+    private sealed record Entry(long Generation, long Created, Lazy<Task<SearchResponse>> Response);
+}
