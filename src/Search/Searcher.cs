@@ -29,12 +29,13 @@ public sealed record SearchTimings(TimeSpan Parse, TimeSpan Candidates, TimeSpan
 
 /// <summary>
 /// The single place where ranking happens: the CLI, the HTTP API and the evaluator all call it, so
-/// they can never disagree. A query is parsed and folded like the index, each word fetches
-/// candidate lines by n-grams from the store, the lattices of every candidate image are scored by
-/// CTC keyword spotting, and images are ranked by calibrated score (ties by id). Only the page of
-/// hits returned is explained: its lines are read again with their words and scored with match
-/// locations and boxes, which gives the same scores; so the thousands of candidate lines of a large
-/// index are read without words and scored without locating matches. Thread-safe.
+/// they can never disagree. A query is parsed and folded like the index, its telling words
+/// (<see cref="LookupTerms"/>) fetch candidate lines by n-grams from the store, the lattices of
+/// every candidate image are scored by CTC keyword spotting, and images are ranked by calibrated
+/// score (ties by id). Only the page of hits returned is explained: its lines are read again with
+/// their words and scored with match locations and boxes, which gives the same scores; so the
+/// thousands of candidate lines of a large index are read without words and scored without
+/// locating matches. Thread-safe.
 /// </summary>
 public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer scorer)
 {
@@ -165,12 +166,32 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         return scored;
     }
 
+    /// <summary>
+    /// The terms whose candidate lines are looked up: the query's most telling words. Function
+    /// words, and words of 1 or 2 letters or digits ("h", "88"), are looked up only when the query
+    /// has nothing better. Such a word says little about which lines to read: in a large index its
+    /// gram is in a good share of all lines, so its lookup returns the lowest ids up to the bound (a
+    /// sample, not a selection), and in a query of several words each of those lines costs a
+    /// whole-image read and phrase scoring. Two Chinese characters are a telling word, so the rule
+    /// is for scripts written with spaces. Words left out still count: a query of several words is
+    /// scored on whole images, every line of every candidate image; only images that hold nothing
+    /// but left-out words are no longer candidates.
+    /// </summary>
+    internal static IReadOnlyList<QueryTerm> LookupTerms(ParsedQuery parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        var content = parsed.Terms.Where(t => !t.IsFunctionWord).ToList();
+        var pool = content.Count > 0 ? content : parsed.Terms;
+        var telling = pool.Where(t => !IsShortWord(t)).ToList();
+        return telling.Count > 0 ? telling : pool;
+    }
+
+    private static bool IsShortWord(QueryTerm term) => term.RequiresWordBoundary && term.Symbols.Length <= 2;
+
     private async Task<List<long>> CandidateLineIdsAsync(ParsedQuery parsed, SearchOptions options, CancellationToken cancellationToken)
     {
-        var terms = parsed.Clauses.SelectMany(c => c.Terms).ToList();
-        var content = terms.Where(t => !t.IsFunctionWord).ToList();
         var ids = new HashSet<long>();
-        foreach (var term in content.Count > 0 ? content : terms)
+        foreach (var term in LookupTerms(parsed))
         {
             foreach (var candidate in await store.CandidateLinesAsync(term.Text, options.CandidatesPerTerm, cancellationToken).ConfigureAwait(false))
             {

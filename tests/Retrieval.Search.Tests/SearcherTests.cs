@@ -57,6 +57,48 @@ public sealed class SearcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_word_of_one_or_two_letters_beside_a_longer_word_adds_no_candidates_of_its_own_but_still_counts()
+    {
+        using var store = directory.Open();
+        var ids = await store.WriteAsync(
+        [
+            Image("/photos/both.jpg", "optical 88"),
+            Image("/photos/long.jpg", "optical shop"),
+            Image("/photos/short.jpg", "88 keys"),
+            Image("/photos/chinese.jpg", "中国"),
+            Image("/photos/none.jpg", "nothing here"),
+        ]);
+        var searcher = Searcher.Create(store);
+        var options = SearchOptions.Default with { Top = 10 };
+
+        var response = await searcher.SearchAsync("optical 88", options, CancellationToken.None);
+        var exhaustive = await searcher.SearchAsync("optical 88", options with { Exhaustive = true }, CancellationToken.None);
+
+        response.Hits.Select(h => h.Image.Id).Should().Equal(ids[0], ids[1]);
+        exhaustive.Hits.Select(h => h.Image.Id).Should().Contain(ids[2], "an image holding only the short word is a partial match");
+        response.Hits.Select(h => h.Score).Should().Equal(ids.Take(2).Select(id => exhaustive.Hits.Single(h => h.Image.Id == id).Score));
+        response.Hits[0].Matches.Select(m => m.QueryText).Should().Contain("88", "the short word is scored on the candidate image");
+        (await searcher.SearchAsync("88", options, CancellationToken.None)).Hits.Select(h => h.Image.Id).Should().BeEquivalentTo([ids[0], ids[2]]);
+        (await searcher.SearchAsync("88 et", options, CancellationToken.None)).Hits.Select(h => h.Image.Id).Should().BeEquivalentTo([ids[0], ids[2]], "with no longer word, short ones are looked up");
+        (await searcher.SearchAsync("中国 optical", options, CancellationToken.None)).Hits.Select(h => h.Image.Id).Should().Contain(ids[3], "two Chinese characters are a telling word");
+    }
+
+    [Theory]
+    [InlineData("optical 88", "optical")]
+    [InlineData("\"european h\"", "european")]
+    [InlineData("et 1", "et 1")]
+    [InlineData("the 1", "1")]
+    [InlineData("i am", "i am")]
+    [InlineData("中国 bank", "中国 bank")]
+    [InlineData("hotel", "hotel")]
+    public void Candidates_are_looked_up_for_the_most_telling_words(string query, string expected)
+    {
+        var parsed = new QueryParser().Parse(query, Models.Text.TextFolding.Default);
+
+        Searcher.LookupTerms(parsed).Select(t => t.Text).Should().Equal(expected.Split(' '));
+    }
+
+    [Fact]
     public void Parallelism_outside_0_to_256_is_rejected()
     {
         var act = () => (SearchOptions.Default with { Parallelism = -1 }).Validate();
@@ -93,10 +135,8 @@ public sealed class SearcherTests : IDisposable
         var parsed = new QueryParser().Parse(query, info.Folding);
         var scorer = new ImageScorer();
         var compiled = scorer.Compile(parsed);
-        var terms = parsed.Clauses.SelectMany(c => c.Terms).ToList();
-        var content = terms.Where(t => !t.IsFunctionWord).ToList();
         var ids = new SortedSet<long>();
-        foreach (var term in content.Count > 0 ? content : terms)
+        foreach (var term in Searcher.LookupTerms(parsed))
         {
             ids.UnionWith((await store.CandidateLinesAsync(term.Text, options.CandidatesPerTerm)).Select(c => c.LineId));
         }
