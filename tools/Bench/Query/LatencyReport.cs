@@ -56,7 +56,8 @@ internal static class LatencyReport
         QueryGroup.Dev => "dev top-100",
         QueryGroup.GroundTruth => "other gt words",
         QueryGroup.Misspelled => "misspelled",
-        _ => "absent",
+        QueryGroup.Absent => "absent",
+        _ => "listed",
     };
 
     private static void Row(TextWriter writer, string name, IReadOnlyList<QuerySample> samples)

@@ -13,9 +13,9 @@ namespace Retrieval.Bench.Query;
 public sealed class QueryLatencyCommand : IBenchCommand
 {
     public const string Usage =
-        "query-latency --index DIR [--gt DIR] [--others 1000] [--seed 1] [--top 10] [--candidates N] [--parallelism 0] [--warmup 200] [--rounds 1] " +
-        "[--recall] [--recall-depth 100] [--recall-candidates 0] [--save-rankings FILE] [--compare-rankings FILE]   " +
-        "(--recall: candidate recall of the dev queries against exhaustive scoring, or against --recall-candidates N per term)";
+        "query-latency --index DIR [--gt DIR | --queries FILE] [--others 1000] [--seed 1] [--top 10] [--candidates N] [--parallelism 0] [--warmup 200] [--rounds 1] " +
+        "[--recall] [--recall-depth 100] [--recall-candidates 0] [--save-rankings FILE] [--compare-rankings FILE] [--samples FILE]   " +
+        "(--samples: every timed query as a TSV row; --queries: one query per line, sent as written, instead of the dev workload; --recall: candidate recall of the dev (or listed) queries against exhaustive scoring, or against --recall-candidates N per term)";
 
     public string Name => "query-latency";
 
@@ -23,16 +23,18 @@ public sealed class QueryLatencyCommand : IBenchCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        string index, groundTruth;
+        string index;
+        string? groundTruth, queryFile;
         int others, seed, warmup, rounds, depth, referenceCandidates;
         bool recall;
-        string? save, compare;
+        string? save, compare, sampleFile;
         SearchOptions options;
         try
         {
             var arguments = new BenchArguments(args, Usage);
             index = arguments.Required("index");
-            groundTruth = arguments.GroundTruth();
+            queryFile = arguments.String("queries");
+            groundTruth = queryFile is null ? arguments.GroundTruth() : null;
             others = arguments.Int("others", 1000);
             seed = arguments.Int("seed", 1);
             warmup = arguments.Int("warmup", 200);
@@ -48,6 +50,7 @@ public sealed class QueryLatencyCommand : IBenchCommand
             referenceCandidates = arguments.Int("recall-candidates", 0);
             save = arguments.String("save-rankings");
             compare = arguments.String("compare-rankings");
+            sampleFile = arguments.String("samples");
             arguments.ThrowIfUnused();
             options.Validate();
         }
@@ -57,14 +60,31 @@ public sealed class QueryLatencyCommand : IBenchCommand
             return 2;
         }
 
-        var queries = QueryWorkload.Build(groundTruth, others, seed, cancellationToken);
+        IReadOnlyList<WorkloadQuery> queries;
+        try
+        {
+            queries = queryFile is null ? QueryWorkload.Build(groundTruth!, others, seed, cancellationToken) : QueryWorkload.FromFile(queryFile);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
         await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = index, ReadOnly = true });
         var searcher = Searcher.Create(store);
         await PrintHeaderAsync(Console.Out, store, queries.Count, options, cancellationToken).ConfigureAwait(false);
+        IndexSizeBreakdown.Print(Console.Out, store.DatabasePath, (await store.GetCountsAsync(cancellationToken).ConfigureAwait(false)).Lines);
         Console.WriteLine($"# before: {LatencyReport.LoadAverage()}");
         var samples = await LatencyRunner.RunAsync(searcher, queries, options, warmup, rounds, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"# after: {LatencyReport.LoadAverage()}");
         LatencyReport.Print(Console.Out, $"query latency, top {options.Top}, candidates per term {options.CandidatesPerTerm}, {rounds} round(s)", samples);
+
+        if (sampleFile is not null)
+        {
+            SampleFile.Save(sampleFile, samples);
+            Console.WriteLine($"samples saved to {sampleFile}");
+        }
 
         if (save is not null)
         {
@@ -79,7 +99,7 @@ public sealed class QueryLatencyCommand : IBenchCommand
 
         if (recall)
         {
-            await CandidateRecall.PrintAsync(Console.Out, searcher, queries.Where(q => q.Group == QueryGroup.Dev).ToList(), options, depth, referenceCandidates, cancellationToken).ConfigureAwait(false);
+            await CandidateRecall.PrintAsync(Console.Out, searcher, queries.Where(QueryWorkload.IsRanked).ToList(), options, depth, referenceCandidates, cancellationToken).ConfigureAwait(false);
         }
 
         return 0;

@@ -101,7 +101,7 @@ public sealed class QueryScaleCommand : IBenchCommand
             LatencyReport.Print(Console.Out, string.Create(CultureInfo.InvariantCulture, $"{s.Lines:N0} lines: query latency, top {options.Top}, {rounds} round(s)"), samples);
             if (s.Lines <= recallLines)
             {
-                await CandidateRecall.PrintAsync(Console.Out, searcher, queries.Where(q => q.Group == QueryGroup.Dev).ToList(), options, 100, referenceCandidates, cancellationToken).ConfigureAwait(false);
+                await CandidateRecall.PrintAsync(Console.Out, searcher, queries.Where(QueryWorkload.IsRanked).ToList(), options, 100, referenceCandidates, cancellationToken).ConfigureAwait(false);
             }
         }
 

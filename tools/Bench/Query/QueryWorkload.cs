@@ -18,6 +18,9 @@ internal enum QueryGroup
 
     /// <summary>Random letter strings that are no ground-truth word or part of one.</summary>
     Absent,
+
+    /// <summary>Queries read from a file (<c>--queries</c>), sent as written.</summary>
+    Listed,
 }
 
 /// <summary>One query of the workload and the group it is reported in.</summary>
@@ -73,9 +76,21 @@ internal static class QueryWorkload
         return queries;
     }
 
-    /// <summary>How a benchmark word is typed as a query: a word holding a space is searched as a phrase, as the evaluator does.</summary>
+    /// <summary>One query per non-empty line of <paramref name="path"/>, in file order, as written (quotes make phrases).</summary>
+    public static IReadOnlyList<WorkloadQuery> FromFile(string path) =>
+        File.Exists(path)
+            ? File.ReadAllLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => new WorkloadQuery(l, QueryGroup.Listed)).ToList()
+            : throw new ArgumentException($"No query file at {path}: give --queries a text file with one query per line.");
+
+    /// <summary>
+    /// How a query is typed: a benchmark word holding a space is searched as a phrase, as the
+    /// evaluator does; a listed query as written.
+    /// </summary>
     public static string QueryText(WorkloadQuery query) =>
-        query.Text.Contains(' ', StringComparison.Ordinal) ? $"\"{query.Text}\"" : query.Text;
+        query.Group != QueryGroup.Listed && query.Text.Contains(' ', StringComparison.Ordinal) ? $"\"{query.Text}\"" : query.Text;
+
+    /// <summary>The queries whose rankings and candidate recall are reported: the dev queries, or the listed ones.</summary>
+    public static bool IsRanked(WorkloadQuery query) => query.Group is QueryGroup.Dev or QueryGroup.Listed;
 
     private static List<string> Sample(List<string> words, int count, Random random)
     {

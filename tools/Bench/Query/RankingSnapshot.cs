@@ -52,9 +52,9 @@ internal static class RankingSnapshot
         }
     }
 
-    /// <summary>The first sample of each dev query (later rounds repeat the same search).</summary>
+    /// <summary>The first sample of each dev (or listed) query (later rounds repeat the same search).</summary>
     private static List<QuerySample> Dev(IReadOnlyList<QuerySample> samples) =>
-        samples.Where(s => s.Query.Group == QueryGroup.Dev).DistinctBy(s => s.Query.Text).ToList();
+        samples.Where(s => QueryWorkload.IsRanked(s.Query)).DistinctBy(s => s.Query.Text).ToList();
 
     private static string Describe(List<(string Path, double Score)> hits) =>
         string.Join(", ", hits.Select(h => string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(h.Path)} {h.Score:F4}")));
