@@ -20,6 +20,13 @@ public sealed record SearchOptions
     /// <summary>Score every line instead of n-gram candidates (slow; for measuring candidate recall).</summary>
     public bool Exhaustive { get; init; }
 
+    /// <summary>
+    /// Threads that rank the candidate images of one query; 0 means one per core. Large candidate
+    /// sets are split across them (scores do not depend on it); 1 keeps a query on one thread, for a
+    /// server that would rather answer more queries at once than each one sooner.
+    /// </summary>
+    public int Parallelism { get; init; }
+
     public void Validate()
     {
         if (Top is < 1 or > 10_000)
@@ -35,6 +42,11 @@ public sealed record SearchOptions
         if (CandidatesPerTerm is < 1 or > 1_000_000)
         {
             throw new ArgumentOutOfRangeException(nameof(CandidatesPerTerm), CandidatesPerTerm, "CandidatesPerTerm must be 1..1000000.");
+        }
+
+        if (Parallelism is < 0 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "Parallelism must be 0..256 (0: one thread per core).");
         }
 
         if (MinScore is < 0 or > 1)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Retrieval.Search.Query;
 using Retrieval.Search.Scoring;
@@ -9,17 +10,38 @@ namespace Retrieval.Search;
 public sealed record SearchHit(StoredImage Image, double Score, IReadOnlyList<SpanMatch> Matches);
 
 /// <summary>The answer to one query: its parse, the page of hits asked for, how many images matched at all, and the time taken.</summary>
-public sealed record SearchResponse(ParsedQuery Query, IReadOnlyList<SearchHit> Hits, int TotalMatches, int CandidateLines, TimeSpan Elapsed);
+public sealed record SearchResponse(ParsedQuery Query, IReadOnlyList<SearchHit> Hits, int TotalMatches, int CandidateLines, TimeSpan Elapsed)
+{
+    /// <summary>Where <see cref="Elapsed"/> went, stage by stage (for profiling and the bench).</summary>
+    public SearchTimings Timings { get; init; } = SearchTimings.Zero;
+}
+
+/// <summary>
+/// Wall time of the stages of one search: parsing and compiling the query, the candidate lookup
+/// (n-gram SQL), reading and decoding the lattices to rank (for phrases, of whole images), ranking
+/// them, and explaining the page of hits (their lines read again with words, matches located, the
+/// stored images read).
+/// </summary>
+public sealed record SearchTimings(TimeSpan Parse, TimeSpan Candidates, TimeSpan Fetch, TimeSpan Score, TimeSpan Hits)
+{
+    public static SearchTimings Zero { get; } = new(default, default, default, default, default);
+}
 
 /// <summary>
 /// The single place where ranking happens: the CLI, the HTTP API and the evaluator all call it, so
-/// they can never disagree. A query is parsed and folded like the index, each word fetches
-/// candidate lines by n-grams from the store, the lines of every candidate image are scored by CTC
-/// keyword spotting on their lattices, and images are ranked by calibrated score (ties by id).
-/// Thread-safe.
+/// they can never disagree. A query is parsed and folded like the index, its telling words
+/// (<see cref="LookupTerms"/>) fetch candidate lines by n-grams from the store, the lattices of
+/// every candidate image are scored by CTC keyword spotting, and images are ranked by calibrated
+/// score (ties by id). Only the page of hits returned is explained: its lines are read again with
+/// their words and scored with match locations and boxes, which gives the same scores; so the
+/// thousands of candidate lines of a large index are read without words and scored without
+/// locating matches. Thread-safe.
 /// </summary>
 public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer scorer)
 {
+    // Below this many lines (or images) to read or rank, a query stays on its thread: splitting costs more than it saves.
+    private const int ParallelLines = 512;
+
     private IndexInfo? info;
 
     public static Searcher Create(IIndexStore store) => new(store, new QueryParser(), new ImageScorer());
@@ -32,46 +54,144 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         info ??= await store.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         var parsed = parser.Parse(query, info.Folding);
         var compiled = scorer.Compile(parsed);
-
-        var byImage = options.Exhaustive
-            ? await AllLinesAsync(cancellationToken).ConfigureAwait(false)
-            : await CandidateImagesAsync(parsed, options, cancellationToken).ConfigureAwait(false);
-        var candidateLines = byImage.Values.Sum(l => l.Count);
+        var parseTime = clock.Elapsed;
 
         // Phrases and several words are judged on whole images (neighbouring lines count), single words on their candidate lines.
         var wholeImages = !options.Exhaustive && (parsed.Clauses.Count > 1 || parsed.Clauses.Any(c => c.IsPhrase));
-        var scored = new List<(long ImageId, ImageMatch Match)>(byImage.Count);
-        foreach (var (imageId, lines) in byImage)
+        Dictionary<long, List<CandidateLine>> byImage;
+        int candidateLines;
+        TimeSpan candidatesTime = default;
+        if (options.Exhaustive)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var candidates = wholeImages ? await ImageLinesAsync(imageId, cancellationToken).ConfigureAwait(false) : lines;
-            var match = scorer.Score(compiled, candidates, cancellationToken);
-            if (match.Score >= options.MinScore)
+            byImage = await AllLinesAsync(cancellationToken).ConfigureAwait(false);
+            candidateLines = byImage.Values.Sum(l => l.Count);
+        }
+        else
+        {
+            var ids = await CandidateLineIdsAsync(parsed, options, cancellationToken).ConfigureAwait(false);
+            candidatesTime = clock.Elapsed - parseTime;
+            var threads = Threads(options);
+            var lattices = await ReadSplitAsync(ids, store.GetLineLatticesAsync, threads, cancellationToken).ConfigureAwait(false);
+            candidateLines = lattices.Count;
+            if (wholeImages)
             {
-                scored.Add((imageId, match));
+                var imageIds = lattices.Select(l => l.ImageId).Distinct().Order().ToList();
+                lattices = await ReadSplitAsync(imageIds, store.GetImageLineLatticesAsync, threads, cancellationToken).ConfigureAwait(false);
             }
+
+            byImage = Group(lattices);
         }
 
-        scored.Sort((a, b) => b.Match.Score != a.Match.Score ? b.Match.Score.CompareTo(a.Match.Score) : a.ImageId.CompareTo(b.ImageId));
-        var hits = new List<SearchHit>();
-        foreach (var (imageId, match) in scored.Skip(options.Offset).Take(options.Top))
+        var fetchTime = clock.Elapsed - parseTime - candidatesTime;
+        var scored = Rank(compiled, byImage, options, cancellationToken);
+        scored.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.ImageId.CompareTo(b.ImageId));
+        var scoreTime = clock.Elapsed - parseTime - candidatesTime - fetchTime;
+        var page = scored.Skip(options.Offset).Take(options.Top).ToList();
+        var explained = options.Exhaustive ? byImage : await PageLinesAsync(page, byImage, wholeImages, cancellationToken).ConfigureAwait(false);
+        var hits = new List<SearchHit>(page.Count);
+        foreach (var (imageId, score) in page)
         {
+            var match = scorer.Score(compiled, explained.GetValueOrDefault(imageId) ?? [], cancellationToken);
+            Debug.Assert(match.Score == score, "Explaining an image must give the score it was ranked by.");
             var image = await store.GetImageAsync(imageId, cancellationToken).ConfigureAwait(false);
             if (image is not null)
             {
-                hits.Add(new SearchHit(image, match.Score, match.Spans.OrderByDescending(s => s.Score).ToList()));
+                hits.Add(new SearchHit(image, score, match.Spans.OrderByDescending(s => s.Score).ToList()));
             }
         }
 
-        return new SearchResponse(parsed, hits, scored.Count, candidateLines, clock.Elapsed);
+        var elapsed = clock.Elapsed;
+        return new SearchResponse(parsed, hits, scored.Count, candidateLines, elapsed)
+        {
+            Timings = new SearchTimings(parseTime, candidatesTime, fetchTime, scoreTime, elapsed - parseTime - candidatesTime - fetchTime - scoreTime),
+        };
     }
 
-    private async Task<Dictionary<long, List<CandidateLine>>> CandidateImagesAsync(ParsedQuery parsed, SearchOptions options, CancellationToken cancellationToken)
+    private static int Threads(SearchOptions options) => options.Parallelism == 0 ? Environment.ProcessorCount : options.Parallelism;
+
+    /// <summary>
+    /// Reads lattices for ascending ids; many ids are split into consecutive runs read at the same
+    /// time on separate connections (decoding is a good part of the work), concatenated in order.
+    /// </summary>
+    private static async Task<IReadOnlyList<StoredLattice>> ReadSplitAsync(
+        List<long> ids, Func<IReadOnlyList<long>, CancellationToken, Task<IReadOnlyList<StoredLattice>>> read, int threads, CancellationToken cancellationToken)
     {
-        var terms = parsed.Clauses.SelectMany(c => c.Terms).ToList();
-        var content = terms.Where(t => !t.IsFunctionWord).ToList();
+        if (threads <= 1 || ids.Count < ParallelLines)
+        {
+            return await read(ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        var runs = ids.Chunk((ids.Count + threads - 1) / threads).Select(run => Task.Run(() => read(run, cancellationToken), cancellationToken));
+        return (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
+    }
+
+    /// <summary>The images scoring at least <see cref="SearchOptions.MinScore"/>, unordered; large sets are split across threads.</summary>
+    private List<(long ImageId, double Score)> Rank(CompiledQuery compiled, Dictionary<long, List<CandidateLine>> byImage, SearchOptions options, CancellationToken cancellationToken)
+    {
+        var images = byImage.ToArray();
+        var scores = new double[images.Length];
+        var threads = Threads(options);
+        var lines = images.Sum(i => i.Value.Count);
+        if (threads > 1 && lines >= ParallelLines)
+        {
+            // Chunks of images rather than single images: per-image work is a few microseconds.
+            var chunk = Math.Max(16, images.Length / (threads * 8));
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+            Parallel.ForEach(Partitioner.Create(0, images.Length, chunk), parallel, range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    scores[i] = scorer.Rank(compiled, images[i].Value, cancellationToken);
+                }
+            });
+        }
+        else
+        {
+            for (var i = 0; i < images.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                scores[i] = scorer.Rank(compiled, images[i].Value, cancellationToken);
+            }
+        }
+
+        var scored = new List<(long ImageId, double Score)>(images.Length);
+        for (var i = 0; i < images.Length; i++)
+        {
+            if (scores[i] >= options.MinScore)
+            {
+                scored.Add((images[i].Key, scores[i]));
+            }
+        }
+
+        return scored;
+    }
+
+    /// <summary>
+    /// The terms whose candidate lines are looked up: the query's most telling words. Function
+    /// words, and words of 1 or 2 letters or digits ("h", "88"), are looked up only when the query
+    /// has nothing better. Such a word says little about which lines to read: in a large index its
+    /// gram is in a good share of all lines, so its lookup returns the lowest ids up to the bound (a
+    /// sample, not a selection), and in a query of several words each of those lines costs a
+    /// whole-image read and phrase scoring. Two Chinese characters are a telling word, so the rule
+    /// is for scripts written with spaces. Words left out still count: a query of several words is
+    /// scored on whole images, every line of every candidate image; only images that hold nothing
+    /// but left-out words are no longer candidates.
+    /// </summary>
+    internal static IReadOnlyList<QueryTerm> LookupTerms(ParsedQuery parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        var content = parsed.Terms.Where(t => !t.IsFunctionWord).ToList();
+        var pool = content.Count > 0 ? content : parsed.Terms;
+        var telling = pool.Where(t => !IsShortWord(t)).ToList();
+        return telling.Count > 0 ? telling : pool;
+    }
+
+    private static bool IsShortWord(QueryTerm term) => term.RequiresWordBoundary && term.Symbols.Length <= 2;
+
+    private async Task<List<long>> CandidateLineIdsAsync(ParsedQuery parsed, SearchOptions options, CancellationToken cancellationToken)
+    {
         var ids = new HashSet<long>();
-        foreach (var term in content.Count > 0 ? content : terms)
+        foreach (var term in LookupTerms(parsed))
         {
             foreach (var candidate in await store.CandidateLinesAsync(term.Text, options.CandidatesPerTerm, cancellationToken).ConfigureAwait(false))
             {
@@ -79,8 +199,29 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
             }
         }
 
-        var lines = await store.GetLinesAsync(ids.Order().ToList(), cancellationToken).ConfigureAwait(false);
-        return Group(lines);
+        return ids.Order().ToList();
+    }
+
+    /// <summary>
+    /// The lines of the page's images with their words, the same lines in the same order as they
+    /// were ranked on: the image's candidate lines, or all its lines for phrases.
+    /// </summary>
+    private async Task<Dictionary<long, List<CandidateLine>>> PageLinesAsync(
+        List<(long ImageId, double Score)> page, Dictionary<long, List<CandidateLine>> ranked, bool wholeImages, CancellationToken cancellationToken)
+    {
+        if (wholeImages)
+        {
+            var lines = new Dictionary<long, List<CandidateLine>>();
+            foreach (var (imageId, _) in page)
+            {
+                lines[imageId] = (await store.GetImageLinesAsync(imageId, cancellationToken).ConfigureAwait(false)).Select(ToCandidate).ToList();
+            }
+
+            return lines;
+        }
+
+        var ids = page.SelectMany(p => ranked[p.ImageId].Select(l => l.LineId)).Order().ToList();
+        return Group(await store.GetLinesAsync(ids, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<Dictionary<long, List<CandidateLine>>> AllLinesAsync(CancellationToken cancellationToken)
@@ -94,20 +235,24 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         return Group(lines);
     }
 
-    private async Task<IReadOnlyList<CandidateLine>> ImageLinesAsync(long imageId, CancellationToken cancellationToken) =>
-        (await store.GetImageLinesAsync(imageId, cancellationToken).ConfigureAwait(false)).Select(ToCandidate).ToList();
+    private static Dictionary<long, List<CandidateLine>> Group(IEnumerable<StoredLine> lines) =>
+        Group(lines, static l => l.ImageId, ToCandidate);
 
-    private static Dictionary<long, List<CandidateLine>> Group(IEnumerable<StoredLine> lines)
+    private static Dictionary<long, List<CandidateLine>> Group(IEnumerable<StoredLattice> lattices) =>
+        Group(lattices, static l => l.ImageId, static l => new CandidateLine(l.LineId, l.Quad, l.Text, l.Lattice, l.Ordinal));
+
+    private static Dictionary<long, List<CandidateLine>> Group<T>(IEnumerable<T> lines, Func<T, long> imageOf, Func<T, CandidateLine> candidate)
     {
         var byImage = new Dictionary<long, List<CandidateLine>>();
         foreach (var line in lines)
         {
-            if (!byImage.TryGetValue(line.ImageId, out var list))
+            var imageId = imageOf(line);
+            if (!byImage.TryGetValue(imageId, out var list))
             {
-                byImage[line.ImageId] = list = [];
+                byImage[imageId] = list = [];
             }
 
-            list.Add(ToCandidate(line));
+            list.Add(candidate(line));
         }
 
         return byImage;

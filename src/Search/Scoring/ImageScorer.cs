@@ -48,7 +48,18 @@ public sealed class ImageScorer
     }
 
     /// <summary>The image's score in [0, 1] and its matches. An image with no lines scores 0.</summary>
-    public ImageMatch Score(CompiledQuery query, IReadOnlyList<CandidateLine> lines, CancellationToken cancellationToken = default)
+    public ImageMatch Score(CompiledQuery query, IReadOnlyList<CandidateLine> lines, CancellationToken cancellationToken = default) =>
+        Score(query, lines, report: true, cancellationToken);
+
+    /// <summary>
+    /// The image's score only: exactly <see cref="Score(CompiledQuery, IReadOnlyList{CandidateLine}, CancellationToken)"/>'s
+    /// <see cref="ImageMatch.Score"/>, without locating and boxing the matches of single words, which
+    /// only the page of results shown needs. Lines need no words.
+    /// </summary>
+    public double Rank(CompiledQuery query, IReadOnlyList<CandidateLine> lines, CancellationToken cancellationToken = default) =>
+        Score(query, lines, report: false, cancellationToken).Score;
+
+    private ImageMatch Score(CompiledQuery query, IReadOnlyList<CandidateLine> lines, bool report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(lines);
@@ -57,7 +68,7 @@ public sealed class ImageScorer
         for (var c = 0; c < clauses.Length; c++)
         {
             var clause = query.Clauses[c];
-            clauses[c] = clause.Clause.IsPhrase ? phrases.Score(clause, lines, cancellationToken) : ScoreWord(clause, lines, cancellationToken);
+            clauses[c] = clause.Clause.IsPhrase ? phrases.Score(clause, lines, cancellationToken) : ScoreWord(clause, lines, report, cancellationToken);
             weighted += clause.Weight * clauses[c].Score;
             weights += clause.Weight;
         }
@@ -65,7 +76,7 @@ public sealed class ImageScorer
         return new ImageMatch(weights > 0 ? Math.Clamp(weighted / weights, 0, 1) : 0, clauses);
     }
 
-    private ClauseMatch ScoreWord(CompiledClause clause, IReadOnlyList<CandidateLine> lines, CancellationToken cancellationToken)
+    private ClauseMatch ScoreWord(CompiledClause clause, IReadOnlyList<CandidateLine> lines, bool report, CancellationToken cancellationToken)
     {
         var pattern = clause.Terms[0];
         var scores = new TermScore[lines.Count];
@@ -86,7 +97,7 @@ public sealed class ImageScorer
         }
 
         var spans = new List<SpanMatch>();
-        for (var i = 0; i < lines.Count; i++)
+        for (var i = 0; report && i < lines.Count; i++)
         {
             var reported = scores[i].Score >= Options.MatchThreshold || (i == best && scores[i].Score >= Options.ReportThreshold);
             if (reported && reporter.Report(lines[i], pattern, scores[i]) is { } span)

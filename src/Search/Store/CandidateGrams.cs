@@ -110,6 +110,22 @@ internal static class CandidateGrams
         return new GramQuery(trigrams, shortTokens, Exact: false);
     }
 
+    /// <summary>The short-gram tokens of the bigrams inside <paramref name="text"/> (a trigram of a query), without whitespace ones.</summary>
+    public static IReadOnlyList<string> Bigrams(string text)
+    {
+        var points = CodePoints(text);
+        var tokens = new List<string>();
+        for (var i = 0; i + 2 <= points.Length; i++)
+        {
+            if (!HasWhiteSpace(points.AsSpan(i, 2)))
+            {
+                tokens.Add(Token(points.AsSpan(i, 2)));
+            }
+        }
+
+        return tokens;
+    }
+
     /// <summary>An FTS5 string literal: one phrase, quotes doubled.</summary>
     public static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

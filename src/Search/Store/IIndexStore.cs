@@ -63,6 +63,31 @@ public interface IIndexStore : IDisposable, IAsyncDisposable
     /// <summary>All lines of an image in reading order.</summary>
     Task<IReadOnlyList<StoredLine>> GetImageLinesAsync(long imageId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The lattices of the lines with these ids that exist, in id order: what ranking reads for
+    /// every candidate line, so implementations should read them in one query and skip words and
+    /// image keys. The default reads whole lines.
+    /// </summary>
+    async Task<IReadOnlyList<StoredLattice>> GetLineLatticesAsync(IReadOnlyList<long> lineIds, CancellationToken cancellationToken = default) =>
+        (await GetLinesAsync(lineIds, cancellationToken).ConfigureAwait(false)).Select(ToLattice).ToList();
+
+    /// <summary>
+    /// The lattices of every line of these images, ordered by image id then reading order (phrases
+    /// are ranked on whole images). Implementations should read them in one query; the default
+    /// reads image by image.
+    /// </summary>
+    async Task<IReadOnlyList<StoredLattice>> GetImageLineLatticesAsync(IReadOnlyList<long> imageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(imageIds);
+        var lattices = new List<StoredLattice>();
+        foreach (var imageId in imageIds.Order())
+        {
+            lattices.AddRange((await GetImageLinesAsync(imageId, cancellationToken).ConfigureAwait(false)).Select(ToLattice));
+        }
+
+        return lattices;
+    }
+
     /// <summary>Every line in id order, from one consistent snapshot (for exhaustive scoring and recall measurement).</summary>
     IAsyncEnumerable<StoredLine> StreamLinesAsync(CancellationToken cancellationToken = default);
 
@@ -77,4 +102,6 @@ public interface IIndexStore : IDisposable, IAsyncDisposable
     /// So a line whose reading has one or two characters wrong still comes back, ranked below exact ones.
     /// </summary>
     Task<IReadOnlyList<LineCandidate>> CandidateLinesAsync(string term, int limit, CancellationToken cancellationToken = default);
+
+    private static StoredLattice ToLattice(StoredLine line) => new(line.Id, line.ImageId, line.Ordinal, line.Quad, line.Text, line.Lattice);
 }

@@ -4,12 +4,26 @@ using Microsoft.Data.Sqlite;
 namespace Retrieval.Search.Store;
 
 /// <summary>
-/// Candidate lines for a query term from the two FTS5 gram tables (see <see cref="CandidateGrams"/>).
-/// Each distinct gram is one single-token FTS5 lookup; the hits are counted per line in SQL, so a
-/// line sharing most but not all grams with the term (a misread character) still ranks high.
+/// Candidate lines for a query term from the two FTS5 gram tables (see <see cref="CandidateGrams"/>):
+/// the lines sharing most of the term's grams, then the lowest ids.
+/// <para>
+/// Counting shared grams per line reads every line of every gram, and in a large index a short
+/// gram is in a good part of all lines. So terms of 3 to 8 characters are answered tier by tier
+/// instead, most shared grams first, each tier one FTS5 boolean query read in id order only as far
+/// as the limit needs (FTS5 intersects and merges its posting lists lazily): for 5 to 8 characters
+/// the lines holding j of the trigrams (an OR of ANDs of j trigrams, less the lines of higher
+/// tiers); for 3 and 4 characters first the lines holding a trigram or all bigrams, whose counts
+/// are exact (<see cref="KnownSql"/>), then those holding j of the bigrams. The answer is the one
+/// counting gives; other terms are counted.
+/// </para>
 /// </summary>
 internal static class SqliteCandidateSearch
 {
+    private const string ExactSql = "SELECT rowid, 1 FROM line_grams WHERE line_grams MATCH $s0 ORDER BY rowid LIMIT $limit";
+
+    // Longer terms have too many trigram subsets to query tier by tier (70 for the middle tier of 8 trigrams).
+    private const int MaxTieredTrigrams = 6;
+
     public static async Task<IReadOnlyList<LineCandidate>> FindAsync(SqliteConnection connection, string term, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(term);
@@ -20,32 +34,126 @@ internal static class SqliteCandidateSearch
             return [];
         }
 
-        using var command = connection.CreateCommand();
-        if (query.Exact)
+        using var transaction = connection.BeginTransaction(deferred: true);
+        if (query.Exact || (!IsShortTerm(query) && (query.ShortTokens.Count > 0 || query.Trigrams.Count > MaxTieredTrigrams)))
         {
-            command.CommandText = "SELECT rowid, 1 FROM line_grams WHERE line_grams MATCH $g0 ORDER BY rowid LIMIT $limit";
-            command.Parameters.AddWithValue("$g0", CandidateGrams.Phrase(query.ShortTokens[0]));
+            using var command = Command(connection, transaction, query.Exact ? ExactSql : CountingSql(query), query, limit);
+            return await ReadAsync(command, query, cancellationToken).ConfigureAwait(false);
         }
-        else
+
+        var found = new List<LineCandidate>();
+        if (IsShortTerm(query))
         {
-            var sql = new StringBuilder("SELECT id, count(*) AS n FROM (");
-            var index = 0;
-            foreach (var (table, grams) in new[] { ("line_trigrams", query.Trigrams), ("line_grams", query.ShortTokens) })
+            using var known = Command(connection, transaction, KnownSql(query), query, limit);
+            found.AddRange(await ReadAsync(known, query, cancellationToken).ConfigureAwait(false));
+        }
+
+        var (table, grams) = IsShortTerm(query) ? ("line_grams", query.ShortTokens) : ("line_trigrams", query.Trigrams);
+        var assigned = found.Select(c => c.LineId).ToHashSet();
+        for (var shared = IsShortTerm(query) ? grams.Count - 1 : grams.Count; shared >= 1 && found.Count < limit; shared--)
+        {
+            // Lines of higher tiers match this tier's query too; at most all of them come before the lines needed.
+            using var command = SqliteSchema.Command(connection, transaction, $"SELECT rowid FROM {table} WHERE {table} MATCH $match ORDER BY rowid LIMIT $take");
+            command.Parameters.AddWithValue("$match", AnyOf(grams, shared));
+            command.Parameters.AddWithValue("$take", limit - found.Count + assigned.Count);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (found.Count < limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (var gram in grams)
+                var id = reader.GetInt64(0);
+                if (assigned.Add(id))
                 {
-                    var name = $"$g{index}";
-                    sql.Append(index == 0 ? string.Empty : " UNION ALL ")
-                        .Append("SELECT rowid AS id FROM ").Append(table).Append(" WHERE ").Append(table).Append(" MATCH ").Append(name);
-                    command.Parameters.AddWithValue(name, CandidateGrams.Phrase(gram));
-                    index++;
+                    found.Add(new LineCandidate(id, shared, query.Count));
                 }
             }
-
-            command.CommandText = sql.Append(") GROUP BY id ORDER BY n DESC, id LIMIT $limit").ToString();
         }
 
+        return found;
+    }
+
+    /// <summary>3 or 4 characters: 1 or 2 trigrams and at least 2 distinct bigrams.</summary>
+    private static bool IsShortTerm(GramQuery query) =>
+        !query.Exact && query.Trigrams.Count is 1 or 2 && query.ShortTokens.Count >= 2;
+
+    /// <summary>Every line sharing a gram, with the number it shares: one lookup per gram, counted together.</summary>
+    private static string CountingSql(GramQuery query)
+    {
+        var sql = new StringBuilder("SELECT id, count(*) AS n FROM (");
+        var parts = query.Trigrams.Select((_, i) => $"SELECT rowid AS id FROM line_trigrams WHERE line_trigrams MATCH $t{i}")
+            .Concat(query.ShortTokens.Select((_, i) => $"SELECT rowid AS id FROM line_grams WHERE line_grams MATCH $s{i}"));
+        return sql.AppendJoin(" UNION ALL ", parts).Append(") GROUP BY id ORDER BY n DESC, id LIMIT $limit").ToString();
+    }
+
+    /// <summary>
+    /// For a short term: the lines holding a trigram ($t0, $t1) or all bigrams ($all), with their
+    /// exact gram counts, most first. A trigram's two bigrams are in any reading holding it, so with
+    /// one trigram a line holds all but at most one bigram, and holds that one exactly when it holds
+    /// all of them. Each line found shares at least as many grams as there are bigrams; every other
+    /// line fewer. Rows are tagged 1 and 2 (trigrams) and 4 (all bigrams); the sum per line says
+    /// which it holds.
+    /// </summary>
+    private static string KnownSql(GramQuery query)
+    {
+        // Bigrams implied by trigram sets 1, 2 and 3 (both).
+        var implied = new int[4];
+        for (var set = 1; set < 4; set++)
+        {
+            implied[set] = query.ShortTokens.Count(token => Enumerable.Range(0, query.Trigrams.Count)
+                .Any(t => (set & (1 << t)) != 0 && CandidateGrams.Bigrams(query.Trigrams[t]).Contains(token, StringComparer.Ordinal)));
+        }
+
+        var trigramRows = query.Trigrams.Select((_, t) => $"SELECT rowid AS id, {1 << t} AS tag FROM line_trigrams WHERE line_trigrams MATCH $t{t}");
+        return $"""
+            SELECT id, ((s & 1) + ((s >> 1) & 1)) + CASE WHEN s >= 4 THEN {query.ShortTokens.Count} WHEN (s & 3) = 3 THEN {implied[3]} WHEN (s & 3) = 2 THEN {implied[2]} ELSE {implied[1]} END AS n
+            FROM (SELECT id, sum(tag) AS s FROM ({string.Join(" UNION ALL ", trigramRows)}
+                  UNION ALL SELECT rowid, 4 FROM line_grams WHERE line_grams MATCH $all) GROUP BY id)
+            ORDER BY n DESC, id LIMIT $limit
+            """;
+    }
+
+    /// <summary>An FTS5 query for lines holding at least <paramref name="count"/> of <paramref name="grams"/>: an OR of ANDs.</summary>
+    private static string AnyOf(IReadOnlyList<string> grams, int count)
+    {
+        var groups = new List<string>();
+        void Choose(int start, List<string> chosen)
+        {
+            if (chosen.Count == count)
+            {
+                groups.Add("(" + string.Join(" AND ", chosen.Select(CandidateGrams.Phrase)) + ")");
+                return;
+            }
+
+            for (var i = start; i <= grams.Count - (count - chosen.Count); i++)
+            {
+                chosen.Add(grams[i]);
+                Choose(i + 1, chosen);
+                chosen.RemoveAt(chosen.Count - 1);
+            }
+        }
+
+        Choose(0, []);
+        return string.Join(" OR ", groups);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, GramQuery query, int limit)
+    {
+        var command = SqliteSchema.Command(connection, transaction, sql);
+        for (var i = 0; i < query.Trigrams.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$t{i}", CandidateGrams.Phrase(query.Trigrams[i]));
+        }
+
+        for (var i = 0; i < query.ShortTokens.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$s{i}", CandidateGrams.Phrase(query.ShortTokens[i]));
+        }
+
+        command.Parameters.AddWithValue("$all", string.Join(" AND ", query.ShortTokens.Select(CandidateGrams.Phrase)));
         command.Parameters.AddWithValue("$limit", limit);
+        return command;
+    }
+
+    private static async Task<IReadOnlyList<LineCandidate>> ReadAsync(SqliteCommand command, GramQuery query, CancellationToken cancellationToken)
+    {
         var candidates = new List<LineCandidate>();
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -16,12 +16,14 @@ internal sealed class SqliteConnections
     private readonly string writerConnectionString;
     private readonly string readerConnectionString;
     private readonly int busyTimeoutMs;
+    private readonly string readerPragmas;
 
-    private SqliteConnections(string directory, string databasePath, TimeSpan busyTimeout, bool immutable)
+    private SqliteConnections(string directory, string databasePath, TimeSpan busyTimeout, long readerMemoryMapBytes, bool immutable)
     {
         Directory = directory;
         DatabasePath = databasePath;
         busyTimeoutMs = (int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds);
+        readerPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA mmap_size = {readerMemoryMapBytes}");
         var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds));
         writerConnectionString = new SqliteConnectionStringBuilder
         {
@@ -73,7 +75,7 @@ internal sealed class SqliteConnections
             EnsureWritable(directory);
         }
 
-        return new SqliteConnections(directory, databasePath, options.BusyTimeout, immutable);
+        return new SqliteConnections(directory, databasePath, options.BusyTimeout, options.ReaderMemoryMapBytes, immutable);
     }
 
     /// <summary>
@@ -157,14 +159,14 @@ internal sealed class SqliteConnections
         }
     }
 
-    /// <summary>Opens a pooled read-only connection.</summary>
+    /// <summary>Opens a pooled read-only connection (memory-mapped up to <see cref="SqliteIndexOptions.ReaderMemoryMapBytes"/>).</summary>
     public SqliteConnection OpenReader()
     {
         var connection = new SqliteConnection(readerConnectionString);
         try
         {
             connection.Open();
-            SqliteSchema.Execute(connection, null, $"PRAGMA busy_timeout = {busyTimeoutMs.ToString(CultureInfo.InvariantCulture)}");
+            SqliteSchema.Execute(connection, null, readerPragmas);
             return connection;
         }
         catch

@@ -164,6 +164,18 @@ public sealed class SqliteIndexStore : IIndexStore
     public Task<IReadOnlyList<StoredLine>> GetImageLinesAsync(long imageId, CancellationToken cancellationToken = default) =>
         ReadAsync(connection => SqliteLineReader.OfImageAsync(connection, imageId, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<StoredLattice>> GetLineLatticesAsync(IReadOnlyList<long> lineIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lineIds);
+        return ReadAsync(connection => SqliteLineReader.LatticesByIdsAsync(connection, lineIds, cancellationToken), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredLattice>> GetImageLineLatticesAsync(IReadOnlyList<long> imageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(imageIds);
+        return ReadAsync(connection => SqliteLineReader.LatticesOfImagesAsync(connection, imageIds, cancellationToken), cancellationToken);
+    }
+
     public async IAsyncEnumerable<StoredLine> StreamLinesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var connection = OpenReader();

@@ -35,6 +35,14 @@ internal static class SqliteLineReader
         return lines;
     }
 
+    /// <summary>Lattices of these lines, in id order (lines.id is the rowid, so each is one b-tree lookup).</summary>
+    public static Task<IReadOnlyList<StoredLattice>> LatticesByIdsAsync(SqliteConnection connection, IReadOnlyList<long> lineIds, CancellationToken cancellationToken) =>
+        LatticesAsync(connection, "id IN (SELECT value FROM json_each($ids))", "id", lineIds, cancellationToken);
+
+    /// <summary>Lattices of every line of these images, by image then reading order (the lines_image index).</summary>
+    public static Task<IReadOnlyList<StoredLattice>> LatticesOfImagesAsync(SqliteConnection connection, IReadOnlyList<long> imageIds, CancellationToken cancellationToken) =>
+        LatticesAsync(connection, "image_id IN (SELECT value FROM json_each($ids))", "image_id, ordinal", imageIds, cancellationToken);
+
     public static IAsyncEnumerable<StoredLine> AllAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         ReadAsync(connection, new Selection("1", "1", null, null), cancellationToken);
 
@@ -91,6 +99,31 @@ internal static class SqliteLineReader
                 LatticeCodec.Decode(lineReader.GetFieldValue<byte[]>(8)),
                 lineWords);
         }
+    }
+
+    private static async Task<IReadOnlyList<StoredLattice>> LatticesAsync(SqliteConnection connection, string condition, string order, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        using var command = SqliteSchema.Command(connection, null, $"SELECT id, image_id, ordinal, quad, text, lattice FROM lines WHERE {condition} ORDER BY {order}");
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+        var lattices = new List<StoredLattice>(ids.Count);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            lattices.Add(new StoredLattice(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetInt32(2),
+                StoreCodecs.DecodeQuad(reader.GetFieldValue<byte[]>(3)),
+                reader.GetString(4),
+                LatticeCodec.Decode(reader.GetFieldValue<byte[]>(5))));
+        }
+
+        return lattices;
     }
 
     private static async Task<List<StoredLine>> ToListAsync(IAsyncEnumerable<StoredLine> lines, CancellationToken cancellationToken)

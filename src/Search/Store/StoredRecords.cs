@@ -33,6 +33,12 @@ public sealed record StoredLine(
     ReadingLattice Lattice,
     IReadOnlyList<StoredWord> Words);
 
+/// <summary>
+/// A stored line as ranking reads it, by the thousand: its lattice with the few line facts scoring
+/// uses, without words or the image's key (see <see cref="IIndexStore.GetLineLatticesAsync"/>).
+/// </summary>
+public sealed record StoredLattice(long LineId, long ImageId, int Ordinal, Quad Quad, string Text, ReadingLattice Lattice);
+
 /// <summary>A stored word; <see cref="Ordinal"/> is its order in the line.</summary>
 public sealed record StoredWord(int Ordinal, Quad Quad, string Text, float Confidence);
 

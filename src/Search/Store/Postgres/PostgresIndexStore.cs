@@ -187,6 +187,18 @@ public sealed class PostgresIndexStore : IIndexStore
     public Task<IReadOnlyList<StoredLine>> GetImageLinesAsync(long imageId, CancellationToken cancellationToken = default) =>
         ReadAsync(connection => PostgresLineReader.OfImageAsync(connection, imageId, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<StoredLattice>> GetLineLatticesAsync(IReadOnlyList<long> lineIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lineIds);
+        return ReadAsync(connection => PostgresLineReader.LatticesByIdsAsync(connection, lineIds, cancellationToken), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredLattice>> GetImageLineLatticesAsync(IReadOnlyList<long> imageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(imageIds);
+        return ReadAsync(connection => PostgresLineReader.LatticesOfImagesAsync(connection, imageIds, cancellationToken), cancellationToken);
+    }
+
     public IAsyncEnumerable<StoredLine> StreamLinesAsync(CancellationToken cancellationToken = default) =>
         StreamAsync(PostgresLineReader.AllAsync, cancellationToken);
 

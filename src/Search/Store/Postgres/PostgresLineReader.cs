@@ -38,6 +38,14 @@ internal static class PostgresLineReader
         return await ToListAsync(ReadAsync(command, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Lattices of these lines, in id order, without words or image keys (what ranking reads by the thousand).</summary>
+    public static Task<IReadOnlyList<StoredLattice>> LatticesByIdsAsync(NpgsqlConnection connection, IReadOnlyList<long> lineIds, CancellationToken cancellationToken) =>
+        LatticesAsync(connection, "id = ANY($1) ORDER BY id", lineIds, cancellationToken);
+
+    /// <summary>Lattices of every line of these images, by image then reading order.</summary>
+    public static Task<IReadOnlyList<StoredLattice>> LatticesOfImagesAsync(NpgsqlConnection connection, IReadOnlyList<long> imageIds, CancellationToken cancellationToken) =>
+        LatticesAsync(connection, "image_id = ANY($1) ORDER BY image_id, ordinal, id", imageIds, cancellationToken);
+
     /// <summary>Every line in id order; the caller runs it in a transaction without a statement timeout.</summary>
     public static async IAsyncEnumerable<StoredLine> AllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -82,6 +90,31 @@ internal static class PostgresLineReader
             reader.GetFloat(7),
             LatticeCodec.Decode(reader.GetFieldValue<byte[]>(8)),
             words);
+    }
+
+    private static async Task<IReadOnlyList<StoredLattice>> LatticesAsync(NpgsqlConnection connection, string conditionAndOrder, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = PostgresSchema.Command(
+            connection, null, "SELECT id, image_id, ordinal, quad, text, lattice FROM lines WHERE " + conditionAndOrder, ids.Distinct().ToArray());
+        var lattices = new List<StoredLattice>(ids.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            lattices.Add(new StoredLattice(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetInt32(2),
+                StoreCodecs.DecodeQuad(reader.GetFieldValue<byte[]>(3)),
+                reader.GetString(4),
+                LatticeCodec.Decode(reader.GetFieldValue<byte[]>(5))));
+        }
+
+        return lattices;
     }
 
     private static async Task<List<StoredLine>> ToListAsync(IAsyncEnumerable<StoredLine> lines, CancellationToken cancellationToken)

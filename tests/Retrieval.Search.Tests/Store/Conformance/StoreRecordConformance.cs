@@ -239,4 +239,34 @@ public abstract class StoreRecordConformance(ITestOutputHelper output) : StoreCo
         await store.DeleteImagesAsync([imageId]);
         (await ToListAsync(store.StreamEmbeddingsAsync("clip-b32"))).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Lattice_reads_return_the_stored_lines_without_words_by_id_and_image_by_image()
+    {
+        if (Skipped())
+        {
+            return;
+        }
+
+        using var store = await OpenAsync();
+        var ids = await store.WriteAsync([Image("/photos/a.jpg", "one", "two", "three"), Image("/photos/b.jpg", "four"), Image("/photos/c.jpg", "five six", "seven")]);
+        var lines = new List<StoredLine>();
+        foreach (var id in ids)
+        {
+            lines.AddRange(await store.GetImageLinesAsync(id));
+        }
+
+        var byId = await store.GetLineLatticesAsync([lines[5].Id, lines[0].Id, 999_999, lines[3].Id, lines[0].Id]);
+        var ofImages = await store.GetImageLineLatticesAsync([ids[2], ids[0]]);
+
+        byId.Select(Describe).Should().Equal(new[] { lines[0], lines[3], lines[5] }.Select(Describe));
+        ofImages.Select(Describe).Should().Equal(lines.Where(l => l.ImageId != ids[1]).Select(Describe));
+        (await store.GetLineLatticesAsync([])).Should().BeEmpty();
+        (await store.GetImageLineLatticesAsync([])).Should().BeEmpty();
+    }
+
+    private static string Describe(StoredLine line) => Describe(new StoredLattice(line.Id, line.ImageId, line.Ordinal, line.Quad, line.Text, line.Lattice));
+
+    private static string Describe(StoredLattice line) =>
+        $"{line.LineId} {line.ImageId} {line.Ordinal} {line.Quad} {line.Text} {Convert.ToHexString(LatticeCodec.Encode(line.Lattice))}";
 }
