@@ -103,7 +103,9 @@ public sealed class ClipEmbedBench : IBenchCommand
         }
 
         var embedder = new ClipQueryEmbedder(text);
-        var queries = words.Take(queryCount).Select(w => embedder.Embed(parser.Parse(w, info.Folding), cancellationToken)).ToList();
+        var timer = new Timer();
+        var queries = timer.Time(() => words.Take(queryCount).Select(w => embedder.Embed(parser.Parse(w, info.Folding), cancellationToken)).ToList());
+        timer.Print(string.Create(CultureInfo.InvariantCulture, $"query word: {embedder.Parts(parser.Parse("x", info.Folding)).Count} part, {new ClipQueryOptions().ContentPrompts.Templates.Count} prompts, text tower"), queries.Count, "query");
         var width = rows[0].Vector.Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storage precision over {queries.Count} query words x {rows.Count} rows (D={width}):"));
         Console.WriteLine("precision\tbytes/vector\tmean top-10 overlap with float32\tmax |cosine error|");

@@ -132,6 +132,15 @@ public sealed class EmbeddingIndexTests(EmbeddingFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Embedding_into_a_postgres_store_is_refused_with_a_usage_error_before_connecting()
+    {
+        var result = await CliProcess.RunAsync(["index", "--embed", "--store", "postgres://nobody@127.0.0.1:1/none"]);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("--embed needs a SQLite index");
+    }
+
+    [Fact]
     public async Task Rebuilding_with_embed_keeps_the_registered_model()
     {
         var index = fixture.CopyIndex(folder);
