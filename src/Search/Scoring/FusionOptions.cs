@@ -24,7 +24,7 @@ public sealed record FusionOptions
     /// <summary>
     /// Chosen by measurement (docs/BENCHMARKS.md, "CLIP channel"): on ICDAR2015 with a CLIP model that carries no
     /// signal, weighted fusion at w = 0.1 left the lattice ranking's mAP where it was (within 0.5 points on every
-    /// query set), w = 0.2 cost up to 1.1 points, and reciprocal rank fusion cost 9 to 24 points even at w = 0.2,
+    /// query set), w = 0.2 cost up to 1.1 points, and reciprocal rank fusion cost 9 to 25 points even at w = 0.2,
     /// because it turns the noise channel's ranks into as much evidence as the text channel's.
     /// </summary>
     public FusionMethod Method { get; init; } = FusionMethod.Weighted;
