@@ -1,3 +1,5 @@
+using Retrieval.Search.Scoring;
+
 namespace Retrieval.Search;
 
 /// <summary>How one search is answered.</summary>
@@ -27,6 +29,9 @@ public sealed record SearchOptions
     /// </summary>
     public int Parallelism { get; init; }
 
+    /// <summary>How the text and CLIP channels are combined when the index has a CLIP channel; ignored without one.</summary>
+    public FusionOptions Fusion { get; init; } = FusionOptions.Default;
+
     public void Validate()
     {
         if (Top is < 1 or > 10_000)
@@ -53,5 +58,8 @@ public sealed record SearchOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MinScore), MinScore, "MinScore must be within [0, 1].");
         }
+
+        ArgumentNullException.ThrowIfNull(Fusion, nameof(Fusion));
+        Fusion.Validate();
     }
 }

@@ -3,14 +3,21 @@ using System.Diagnostics;
 using Retrieval.Search.Query;
 using Retrieval.Search.Scoring;
 using Retrieval.Search.Store;
+using Retrieval.Search.Vectors;
 
 namespace Retrieval.Search;
 
-/// <summary>One ranked image: the stored image, its calibrated score and the matches that explain it.</summary>
-public sealed record SearchHit(StoredImage Image, double Score, IReadOnlyList<SpanMatch> Matches);
+/// <summary>
+/// One ranked image: the stored image, its calibrated score and the matches that explain it. <see cref="Channels"/>
+/// says what the text and CLIP channels scored when the ranking was fused; it is null for a text-only ranking.
+/// </summary>
+public sealed record SearchHit(StoredImage Image, double Score, IReadOnlyList<SpanMatch> Matches, ChannelScores? Channels = null);
 
-/// <summary>The answer to one query: its parse, the page of hits asked for, how many images matched at all, and the time taken.</summary>
-public sealed record SearchResponse(ParsedQuery Query, IReadOnlyList<SearchHit> Hits, int TotalMatches, int CandidateLines, TimeSpan Elapsed)
+/// <summary>
+/// The answer to one query: its parse, the page of hits asked for, how many images matched at all, and the time taken.
+/// <see cref="Fusion"/> is how the channels were combined (<see cref="FusionMethod.Off"/> for text only).
+/// </summary>
+public sealed record SearchResponse(ParsedQuery Query, IReadOnlyList<SearchHit> Hits, int TotalMatches, int CandidateLines, TimeSpan Elapsed, FusionMethod Fusion = FusionMethod.Off)
 {
     /// <summary>Where <see cref="Elapsed"/> went, stage by stage (for profiling and the bench).</summary>
     public SearchTimings Timings { get; init; } = SearchTimings.Zero;
@@ -35,9 +42,13 @@ public sealed record SearchTimings(TimeSpan Parse, TimeSpan Candidates, TimeSpan
 /// score (ties by id). Only the page of hits returned is explained: its lines are read again with
 /// their words and scored with match locations and boxes, which gives the same scores; so the
 /// thousands of candidate lines of a large index are read without words and scored without
-/// locating matches. Thread-safe.
+/// locating matches. With a <see cref="ClipChannel"/> (a registered CLIP model and its embeddings)
+/// and fusion on, the query is also embedded and scanned against every image and text-region
+/// embedding, and the two channels are fused (<see cref="ScoreFusion"/>); without one, or with
+/// fusion off, the ranking is the text channel's alone, exactly as it was before CLIP existed. The
+/// caller owns the channel. Thread-safe.
 /// </summary>
-public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer scorer)
+public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer scorer, ClipChannel? clip = null)
 {
     // Below this many lines (or images) to read or rank, a query stays on its thread: splitting costs more than it saves.
     private const int ParallelLines = 512;
@@ -45,6 +56,12 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
     private IndexInfo? info;
 
     public static Searcher Create(IIndexStore store) => new(store, new QueryParser(), new ImageScorer());
+
+    /// <summary>A searcher with the default parser and scorer and, when not null, the CLIP channel (owned by the caller).</summary>
+    public static Searcher Create(IIndexStore store, ClipChannel? clip) => new(store, new QueryParser(), new ImageScorer(), clip);
+
+    /// <summary>The CLIP channel, or null when search is text-only.</summary>
+    public ClipChannel? Clip => clip;
 
     public async Task<SearchResponse> SearchAsync(string query, SearchOptions options, CancellationToken cancellationToken)
     {
@@ -83,9 +100,15 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         }
 
         var fetchTime = clock.Elapsed - parseTime - candidatesTime;
-        var scored = Rank(compiled, byImage, options, cancellationToken);
+        var fused = clip is not null && options.Fusion.Method != FusionMethod.Off;
+        var scored = Rank(compiled, byImage, fused ? double.Epsilon : options.MinScore, options, cancellationToken);
         scored.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.ImageId.CompareTo(b.ImageId));
         var scoreTime = clock.Elapsed - parseTime - candidatesTime - fetchTime;
+        if (fused)
+        {
+            return await FusedAsync(parsed, compiled, scored, byImage, wholeImages, candidateLines, options, clock, cancellationToken).ConfigureAwait(false);
+        }
+
         var page = scored.Skip(options.Offset).Take(options.Top).ToList();
         var explained = options.Exhaustive ? byImage : await PageLinesAsync(page, byImage, wholeImages, cancellationToken).ConfigureAwait(false);
         var hits = new List<SearchHit>(page.Count);
@@ -125,8 +148,8 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         return (await Task.WhenAll(runs).ConfigureAwait(false)).SelectMany(r => r).ToList();
     }
 
-    /// <summary>The images scoring at least <see cref="SearchOptions.MinScore"/>, unordered; large sets are split across threads.</summary>
-    private List<(long ImageId, double Score)> Rank(CompiledQuery compiled, Dictionary<long, List<CandidateLine>> byImage, SearchOptions options, CancellationToken cancellationToken)
+    /// <summary>The images scoring at least <paramref name="minScore"/>, unordered; large sets are split across threads.</summary>
+    private List<(long ImageId, double Score)> Rank(CompiledQuery compiled, Dictionary<long, List<CandidateLine>> byImage, double minScore, SearchOptions options, CancellationToken cancellationToken)
     {
         var images = byImage.ToArray();
         var scores = new double[images.Length];
@@ -157,7 +180,7 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         var scored = new List<(long ImageId, double Score)>(images.Length);
         for (var i = 0; i < images.Length; i++)
         {
-            if (scores[i] >= options.MinScore)
+            if (scores[i] >= minScore)
             {
                 scored.Add((images[i].Key, scores[i]));
             }
@@ -187,6 +210,43 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
     }
 
     private static bool IsShortWord(QueryTerm term) => term.RequiresWordBoundary && term.Symbols.Length <= 2;
+
+    /// <summary>
+    /// The fused ranking: the text channel's scores (every candidate image scoring above zero) and the
+    /// CLIP scan combined by <see cref="ScoreFusion"/>; the page's images with a text score are explained
+    /// like a text-only page, images only CLIP found carry no text matches.
+    /// </summary>
+    private async Task<SearchResponse> FusedAsync(
+        ParsedQuery parsed,
+        CompiledQuery compiled,
+        List<(long ImageId, double Score)> scored,
+        Dictionary<long, List<CandidateLine>> byImage,
+        bool wholeImages,
+        int candidateLines,
+        SearchOptions options,
+        Stopwatch clock,
+        CancellationToken cancellationToken)
+    {
+        var scan = clip!.Scan(parsed, cancellationToken);
+        var fused = ScoreFusion.Fuse(scored, scan, options.Fusion, options.MinScore, options.Offset + options.Top);
+        var page = fused.Skip(options.Offset).Take(options.Top).ToList();
+        var textPage = page.Where(f => f.Channels.Text is > 0).Select(f => (f.ImageId, f.Channels.Text!.Value)).ToList();
+        var explained = options.Exhaustive ? byImage : await PageLinesAsync(textPage, byImage, wholeImages, cancellationToken).ConfigureAwait(false);
+        var hits = new List<SearchHit>(page.Count);
+        foreach (var result in page)
+        {
+            var image = await store.GetImageAsync(result.ImageId, cancellationToken).ConfigureAwait(false);
+            if (image is not null)
+            {
+                var matches = explained.TryGetValue(result.ImageId, out var lines)
+                    ? scorer.Score(compiled, lines, cancellationToken).Spans.OrderByDescending(m => m.Score).ToList()
+                    : [];
+                hits.Add(new SearchHit(image, result.Score, matches, result.Channels));
+            }
+        }
+
+        return new SearchResponse(parsed, hits, fused.Count, candidateLines, clock.Elapsed, options.Fusion.Method);
+    }
 
     private async Task<List<long>> CandidateLineIdsAsync(ParsedQuery parsed, SearchOptions options, CancellationToken cancellationToken)
     {
@@ -220,7 +280,7 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
             return lines;
         }
 
-        var ids = page.SelectMany(p => ranked[p.ImageId].Select(l => l.LineId)).Order().ToList();
+        var ids = page.SelectMany(p => ranked.GetValueOrDefault(p.ImageId) ?? []).Select(l => l.LineId).Order().ToList();
         return Group(await store.GetLinesAsync(ids, cancellationToken).ConfigureAwait(false));
     }
 

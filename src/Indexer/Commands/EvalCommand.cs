@@ -117,6 +117,8 @@ internal static class EvalCommand
         private readonly Option<string?> models = CommonOptions.Models();
         private readonly Option<int> threads = CommonOptions.Threads();
         private readonly IndexingCommandOptions workers = IndexingCommandOptions.Create();
+        private readonly EmbeddingCommandOptions embed = EmbeddingCommandOptions.Create();
+        private readonly FusionCommandOptions fusion = FusionCommandOptions.Create();
 
         public void AddTo(Command command)
         {
@@ -130,6 +132,8 @@ internal static class EvalCommand
             command.Options.Add(models);
             command.Options.Add(threads);
             workers.AddTo(command);
+            embed.AddTo(command);
+            fusion.AddTo(command);
         }
 
         public EvaluationSettings Settings(ParseResult parse)
@@ -141,8 +145,10 @@ internal static class EvalCommand
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = false },
                 ModelsDirectory = parse.GetValue(models),
                 Rebuild = parse.GetValue(rebuild),
+                Embedding = embed.Read(parse, parse.GetValue(device), parse.GetValue(threads)),
             };
-            return new EvaluationSettings(parse.GetRequiredValue(index), indexing, parse.GetValue(report), parse.GetValue(json), parse.GetValue(exhaustive), Environment.CommandLine);
+            return new EvaluationSettings(
+                parse.GetRequiredValue(index), indexing, parse.GetValue(report), parse.GetValue(json), parse.GetValue(exhaustive), Environment.CommandLine, fusion.Read(parse));
         }
     }
 }

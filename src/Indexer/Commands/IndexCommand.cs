@@ -7,11 +7,13 @@ using Retrieval.Indexer.Cli;
 using Retrieval.Indexer.Output;
 using Retrieval.Indexer.Pipeline;
 using Retrieval.Indexer.Sources.Video;
+using Retrieval.Models.Clip;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Onnx;
 using Retrieval.Models.Text;
 using Retrieval.Models.Text.Detection;
 using Retrieval.Search.Store;
+using Retrieval.Search.Vectors;
 using Spectre.Console;
 
 namespace Retrieval.Indexer.Commands;
@@ -37,11 +39,13 @@ internal static class IndexCommand
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
         var workers = IndexingCommandOptions.Create();
+        var embed = EmbeddingCommandOptions.Create();
         var command = new Command("index", "Index the text in images and video keyframes under folders or files, incrementally; prints a summary at the end.")
         {
             paths, index, store, rebuild, prune, force, device, models, threads, detector, keepOrientation,
         };
         workers.AddTo(command);
+        embed.AddTo(command);
         var workerMode = IndexWorkerMode.Create();
         workerMode.AddTo(command);
         command.SetAction((parse, ct) =>
@@ -54,17 +58,24 @@ internal static class IndexCommand
                 Rebuild = parse.GetValue(rebuild),
                 Prune = parse.GetValue(prune),
                 Force = parse.GetValue(force),
+                Embedding = embed.Read(parse, parse.GetValue(device), parse.GetValue(threads)),
             };
             var location = parse.GetValue(store) ?? parse.GetRequiredValue(index);
             var roots = parse.GetValue(paths) ?? [];
+            if (options.Embedding is not null && IndexStoreLocation.Parse(location).Kind != IndexStoreKind.Sqlite)
+            {
+                Console.Error.WriteLine("index: --embed needs a SQLite index (--index DIR); PostgreSQL stores hold no CLIP embeddings yet. Index without --embed.");
+                return Task.FromResult(CommandFailures.Usage);
+            }
+
             if (workerMode.Requested(parse))
             {
                 return workerMode.RunAsync(parse, roots, location, options, ct);
             }
 
-            if (roots.Length == 0)
+            if (roots.Length == 0 && options.Embedding is null)
             {
-                Console.Error.WriteLine("index: give the folders or files to index (or --worker to take jobs from a PostgreSQL queue).");
+                Console.Error.WriteLine("index: give the folders or files to index (or --embed alone to embed what is indexed, or --worker to take jobs from a PostgreSQL queue).");
                 return Task.FromResult(2);
             }
 
@@ -80,6 +91,7 @@ internal static class IndexCommand
     public static async Task<(int ExitCode, IndexingSummary Summary)> RunWithSummaryAsync(IReadOnlyList<string> roots, string location, IndexingOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
+        options = await EmbeddingCommandOptions.KeepRegistrationAsync(location, options, cancellationToken).ConfigureAwait(false);
         await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: false, rebuild: options.Rebuild, cancellationToken).ConfigureAwait(false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -151,6 +163,70 @@ internal sealed class IndexingCommandOptions
     };
 }
 
+/// <summary>The CLIP embedding options of <c>index</c> (and <c>eval</c>): <c>--embed</c> and how it embeds.</summary>
+internal sealed class EmbeddingCommandOptions
+{
+    private readonly Option<bool> embed = new("--embed") { Description = "Add CLIP embeddings (the model `retrieval models add-clip` registered) to the images read and to indexed images that lack them; with no paths, embed the whole index without reading its text again." };
+    private readonly Option<string> precision = new("--embed-precision") { Description = "How embeddings are stored: float16, float32 or int8 (with a scale).", DefaultValueFactory = _ => "float16" };
+    private readonly Option<int> maxRegions = new("--embed-regions") { Description = "Most text regions (lines or groups of nearby lines) embedded per image, besides the whole image; 0 for the whole image only.", DefaultValueFactory = _ => new ClipFocusOptions().MaxRegions };
+
+    public static EmbeddingCommandOptions Create() => new();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(embed);
+        command.Options.Add(precision);
+        command.Options.Add(maxRegions);
+    }
+
+    /// <summary>The embedding options, or null without --embed.</summary>
+    public EmbeddingOptions? Read(ParseResult parse, ExecutionDevice device, int threads)
+    {
+        if (!parse.GetValue(embed))
+        {
+            return null;
+        }
+
+        var stored = parse.GetValue(precision)?.ToUpperInvariant() switch
+        {
+            "FLOAT16" => EmbeddingPrecision.Float16,
+            "FLOAT32" => EmbeddingPrecision.Float32,
+            "INT8" => EmbeddingPrecision.Int8,
+            var other => throw new ArgumentException($"--embed-precision must be float16, float32 or int8 (got '{other}')."),
+        };
+        return new EmbeddingOptions
+        {
+            Precision = stored,
+            Focus = new ClipFocusOptions { MaxRegions = parse.GetValue(maxRegions) },
+            Encoder = new ClipEncoderOptions { Onnx = new OnnxOptions { Device = device, ThreadsPerSession = threads } },
+        };
+    }
+
+    /// <summary>
+    /// <c>--rebuild</c> clears the index, settings included; a run that also embeds reads the registered CLIP model
+    /// first so the rebuilt index embeds with it (and records it again).
+    /// </summary>
+    public static async Task<IndexingOptions> KeepRegistrationAsync(string location, IndexingOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Embedding is not { Registration: null } embedding || !options.Rebuild)
+        {
+            return options;
+        }
+
+        try
+        {
+            await using var existing = await IndexStoreFactory.OpenAsync(location, readOnly: true, rebuild: false, cancellationToken).ConfigureAwait(false);
+            var registration = await ClipModelRegistration.ReadAsync(existing, cancellationToken).ConfigureAwait(false);
+            return registration is null ? options : options with { Embedding = embedding with { Registration = registration } };
+        }
+        catch (IndexStoreException)
+        {
+            // Nothing readable to keep: the rebuild starts from scratch and --embed reports the missing registration.
+            return options;
+        }
+    }
+}
+
 /// <summary>The progress bar of an indexing run (files done, images/s, ETA, errors), on stderr when it is a terminal.</summary>
 internal static class ProgressDisplay
 {
@@ -174,7 +250,8 @@ internal static class ProgressDisplay
                     task.MaxValue = total;
                     task.Value = status.Indexed + status.Failed;
                     var frames = status.Frames > 0 ? string.Create(CultureInfo.InvariantCulture, $" (+{status.Frames} video frames)") : string.Empty;
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{status.Indexed + status.Failed}/{total} files{frames}, {status.ImagesPerSecond:0.0}/s, {status.Failed} errors");
+                    var embedded = status.Embedded > 0 ? string.Create(CultureInfo.InvariantCulture, $", {status.Embedded} embedded") : string.Empty;
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{status.Indexed + status.Failed}/{total} files{frames}{embedded}, {status.ImagesPerSecond:0.0}/s, {status.Failed} errors");
                     await Task.WhenAny(completion, Task.Delay(250)).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);

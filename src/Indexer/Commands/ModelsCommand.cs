@@ -34,7 +34,10 @@ internal static class ModelsCommand
         await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory });
         await registration.WriteAsync(store, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Registered CLIP model {registration.ModelDirectory} (id {registration.ModelId}, {registration.EmbeddingWidth}-wide) for the index at {store.Location}.").ConfigureAwait(false);
-        await output.WriteLineAsync("Run `retrieval index --embed` to add image and region embeddings.").ConfigureAwait(false);
+        var embedded = await ClipModelRegistration.ReadEmbeddedModelAsync(store, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(embedded is null || embedded == registration.ModelId
+            ? $"Run `retrieval index --embed --index {indexDirectory}` to add image and region embeddings."
+            : $"The index holds embeddings of another CLIP model (id {embedded[..Math.Min(12, embedded.Length)]}): searches use the text alone until `retrieval index --embed --force --index {indexDirectory}` replaces them.").ConfigureAwait(false);
         return 0;
     }
 
@@ -51,6 +54,13 @@ internal static class ModelsCommand
         await output.WriteLineAsync(clip is null
             ? "clip  (none: register one with `retrieval models add-clip DIR`)"
             : $"clip  {clip.ModelDirectory}  id {clip.ModelId}  width {clip.EmbeddingWidth}").ConfigureAwait(false);
+        if (clip is not null)
+        {
+            var counts = await store.CountEmbeddingsAsync(clip.ModelId, cancellationToken).ConfigureAwait(false);
+            var images = await store.GetCountsAsync(cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"      embeddings: {counts.Embeddings} ({counts.Images} of {images.Images} images){(counts.Images < images.Images ? "; `retrieval index --embed` adds the rest" : string.Empty)}").ConfigureAwait(false);
+        }
+
         return 0;
     }
 

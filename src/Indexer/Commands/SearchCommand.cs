@@ -4,7 +4,9 @@ using Retrieval.Indexer.Cli;
 using Retrieval.Indexer.Output;
 using Retrieval.Search;
 using Retrieval.Search.Query;
+using Retrieval.Search.Scoring;
 using Retrieval.Search.Store;
+using Retrieval.Search.Vectors;
 
 namespace Retrieval.Indexer.Commands;
 
@@ -21,16 +23,22 @@ internal static class SearchCommand
         var json = CommonOptions.Json();
         var queries = new Option<string?>("--queries") { Description = "A file with one query per line; prints one JSON object per line (JSON Lines)." };
         var exhaustive = new Option<bool>("--exhaustive") { Description = "Score every line instead of n-gram candidates (slow; for measurements)." };
+        var fusion = FusionCommandOptions.Create();
         var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, store, top, offset, json, queries, exhaustive };
+        fusion.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(query),
             parse.GetValue(queries),
             parse.GetValue(store) ?? parse.GetRequiredValue(index),
-            new SearchOptions { Top = parse.GetValue(top), Offset = parse.GetValue(offset), Exhaustive = parse.GetValue(exhaustive) },
+            new SearchOptions { Top = parse.GetValue(top), Offset = parse.GetValue(offset), Exhaustive = parse.GetValue(exhaustive), Fusion = fusion.Read(parse) },
             parse.GetValue(json),
             ct));
         return command;
     }
+
+    /// <summary>The index's CLIP channel when fusion is on and the index has one (a registered model and its embeddings); else null.</summary>
+    public static async Task<ClipChannel?> OpenClipAsync(IIndexStore store, FusionOptions fusion, CancellationToken cancellationToken) =>
+        fusion.Method == FusionMethod.Off ? null : await ClipChannel.OpenAsync(store, cancellationToken: cancellationToken).ConfigureAwait(false);
 
     private static async Task<int> RunAsync(string? query, string? queriesFile, string location, SearchOptions options, bool json, CancellationToken cancellationToken)
     {
@@ -42,7 +50,8 @@ internal static class SearchCommand
 
         options.Validate();
         await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: true, rebuild: false, cancellationToken).ConfigureAwait(false);
-        var searcher = Searcher.Create(store);
+        using var clip = await OpenClipAsync(store, options.Fusion, cancellationToken).ConfigureAwait(false);
+        var searcher = Searcher.Create(store, clip);
         if (queriesFile is not null)
         {
             var failures = 0;

@@ -39,11 +39,13 @@ internal static class ServeCommand
         var threads = CommonOptions.Threads();
         var keepOrientation = CommonOptions.KeepOrientation();
         var workers = IndexingCommandOptions.Create();
+        var fusion = FusionCommandOptions.Create();
         var command = new Command("serve", "Serve the search API and web page over an index, indexing folders in the same process (runs until stopped).")
         {
             index, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, detector, keepOrientation,
         };
         workers.AddTo(command);
+        fusion.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var folders = parse.GetValue(watch) ?? [];
@@ -56,6 +58,7 @@ internal static class ServeCommand
                 ReadOnly = parse.GetValue(readOnly),
                 WatchFolders = folders,
                 ThumbnailDirectory = parse.GetValue(thumbnails),
+                Fusion = fusion.Read(parse),
             };
             var indexing = workers.Read(parse) with
             {
@@ -97,13 +100,19 @@ internal static class ServeCommand
 
         await using (store)
         {
-            await using var app = RetrievalServer.Build(options, store, builder =>
-            {
-                if (!options.ReadOnly)
+            // The CLIP channel is a snapshot of the embeddings at start: restart to see what `index --embed` adds later.
+            using var clip = await SearchCommand.OpenClipAsync(store, options.Fusion, cancellationToken);
+            await using var app = RetrievalServer.Build(
+                options,
+                store,
+                builder =>
                 {
-                    builder.Services.AddServeIndexing(indexing, watch);
-                }
-            });
+                    if (!options.ReadOnly)
+                    {
+                        builder.Services.AddServeIndexing(indexing, watch);
+                    }
+                },
+                clip);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
         }

@@ -9,12 +9,14 @@ using Retrieval.Search.Evaluation;
 using Retrieval.Search.Evaluation.Metrics;
 using Retrieval.Search.Evaluation.Reports;
 using Retrieval.Search.Query;
+using Retrieval.Search.Scoring;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Evaluation;
 
 /// <summary>How a benchmark run indexes and searches.</summary>
-public sealed record EvaluationSettings(string IndexDirectory, IndexingOptions Indexing, string? ReportDirectory, bool Json, bool Exhaustive, string CommandLine);
+/// <param name="Fusion">How the CLIP channel joins the ranking when the index has one (null: the default).</param>
+public sealed record EvaluationSettings(string IndexDirectory, IndexingOptions Indexing, string? ReportDirectory, bool Json, bool Exhaustive, string CommandLine, FusionOptions? Fusion = null);
 
 /// <summary>
 /// Runs benchmarks through the same path as everything else: index the gallery with the indexing
@@ -35,8 +37,13 @@ public static class EvaluationRunner
 
         await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = settings.IndexDirectory, ReadOnly = true });
         var info = await store.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        var searcher = Searcher.Create(store);
-        var options = new SearchOptions { Top = Math.Max(1, gallery.Count), MinScore = 0, Exhaustive = settings.Exhaustive };
+        var fusion = settings.Fusion ?? FusionOptions.Default;
+        using var clip = await SearchCommand.OpenClipAsync(store, fusion, cancellationToken).ConfigureAwait(false);
+        var searcher = Searcher.Create(store, clip);
+        var options = new SearchOptions { Top = Math.Max(1, gallery.Count), MinScore = 0, Exhaustive = settings.Exhaustive, Fusion = fusion };
+        Console.Out.WriteLine(clip is null
+            ? "ranking: text only (no CLIP channel: no registered model with embeddings, or --fusion off)"
+            : string.Create(CultureInfo.InvariantCulture, $"ranking: text + CLIP ({fusion.Method.ToString().ToLowerInvariant()}, clip weight {fusion.ClipWeight}; {clip.Vectors.Count} embeddings of {clip.Vectors.ImageCount} images, model {clip.Registration.ModelDirectory})"));
         var catalog = ModelCatalog.Open(settings.Indexing.ModelsDirectory);
         foreach (var dataset in datasets)
         {
@@ -71,7 +78,16 @@ public static class EvaluationRunner
             Print(dataset, summary, performance, settings.Json ? evaluations : null);
             if (settings.ReportDirectory is not null)
             {
-                var run = RunRecord.Create(settings, info, catalog.Hashes, catalog.Directory, options, evaluator.TopResultsKept, started);
+                var record = RunRecord.Create(settings, info, catalog.Hashes, catalog.Directory, options, evaluator.TopResultsKept, started);
+                var run = record with
+                {
+                    Options = new Dictionary<string, string>(record.Options)
+                    {
+                        ["fusion"] = clip is null ? "off (text only)" : fusion.Method.ToString(),
+                        ["clipWeight"] = fusion.ClipWeight.ToString(CultureInfo.InvariantCulture),
+                        ["clipModel"] = clip?.Registration.ModelId ?? string.Empty,
+                    },
+                };
                 var folder = datasets.Count == 1 ? settings.ReportDirectory : Path.Combine(settings.ReportDirectory, Slug(dataset.Name));
                 // The boxes are in the pixels the index read, so thumbnails are turned (or not) the same way.
                 var thumbnails = ThumbnailStripOptions.Default with { ApplyOrientation = settings.Indexing.Decode.ApplyOrientation };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Retrieval.Search;
+using Retrieval.Search.Scoring;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Output;
@@ -11,10 +12,34 @@ namespace Retrieval.Indexer.Output;
 /// Results are best first; quads are clockwise from top-left in the indexed image's pixels.
 /// A video appears once, at the rank of its best frame (<see cref="SearchResultJson.Video"/>); its
 /// other matching frames of the same page follow in <see cref="SearchResultJson.Moments"/>, best first.
+/// <see cref="Fusion"/> and each result's <see cref="SearchResultJson.Channels"/> appear only when the ranking fused
+/// the CLIP channel in; a text-only ranking writes exactly the fields it wrote before CLIP existed.
 /// </summary>
-public sealed record SearchJson(string Query, IReadOnlyList<SearchResultJson> Results, string? Error = null, int TotalMatches = 0, double Milliseconds = 0);
+public sealed record SearchJson(
+    string Query,
+    IReadOnlyList<SearchResultJson> Results,
+    string? Error = null,
+    int TotalMatches = 0,
+    double Milliseconds = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fusion = null);
 
-public sealed record SearchResultJson(long Id, string Path, double Score, IReadOnlyList<SearchMatchJson> Matches, SearchVideoJson? Video, int Width, int Height, IReadOnlyList<SearchMomentJson>? Moments = null);
+public sealed record SearchResultJson(
+    long Id,
+    string Path,
+    double Score,
+    IReadOnlyList<SearchMatchJson> Matches,
+    SearchVideoJson? Video,
+    int Width,
+    int Height,
+    IReadOnlyList<SearchMomentJson>? Moments = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SearchChannelsJson? Channels = null);
+
+/// <summary>
+/// What each channel scored for a fused result: <see cref="By"/> lists the channels that made it a result ("text",
+/// "clip"); text is the lattice score, clip the calibrated CLIP score, clipSimilarity the raw cosine, ranks are within
+/// each channel, clipRegion the text region whose embedding matched best (null: the whole image). Nulls: not scored there.
+/// </summary>
+public sealed record SearchChannelsJson(IReadOnlyList<string> By, double? Text, int? TextRank, double? Clip, double? ClipSimilarity, int? ClipRank, float[][]? ClipRegion);
 
 public sealed record SearchMatchJson(string Text, float[][] Quad, double Score, string Query);
 
@@ -34,7 +59,20 @@ internal static class SearchOutput
         VideoGrouping.Group(response.Hits).Select(g => Hit(g.Best) with { Moments = g.Best.Image.Key.FrameTime is null ? null : g.Others.Select(Moment).ToList() }).ToList(),
         null,
         response.TotalMatches,
-        Math.Round(response.Elapsed.TotalMilliseconds, 2));
+        Math.Round(response.Elapsed.TotalMilliseconds, 2),
+        response.Fusion == FusionMethod.Off ? null : response.Fusion.ToString().ToLowerInvariant());
+
+    /// <summary>The JSON of a result's channel scores, or null for a text-only ranking.</summary>
+    public static SearchChannelsJson? Channels(ChannelScores? channels) => channels is null ? null : new SearchChannelsJson(
+        [.. new[] { channels.ByText ? "text" : null, channels.ByClip ? "clip" : null }.OfType<string>()],
+        Round(channels.Text),
+        channels.TextRank,
+        Round(channels.Clip),
+        Round(channels.ClipSimilarity),
+        channels.ClipRank,
+        channels.ClipRegion is { } region ? ReadJson.Quad(region) : null);
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
 
     public static SearchResultJson Hit(SearchHit hit)
     {
@@ -42,7 +80,7 @@ internal static class SearchOutput
         var video = image.Key.FrameTime is { } t
             ? new SearchVideoJson(image.Key.Path, Seconds(t), Seconds(image.FrameSpan?.Start), Seconds(image.FrameSpan?.End))
             : null;
-        return new SearchResultJson(image.Id, image.Key.Path, Math.Round(hit.Score, 4), Matches(hit), video, image.Width, image.Height);
+        return new SearchResultJson(image.Id, image.Key.Path, Math.Round(hit.Score, 4), Matches(hit), video, image.Width, image.Height, Channels: Channels(hit.Channels));
     }
 
     public static void WriteText(TextWriter writer, string query, SearchResponse response)
@@ -53,7 +91,10 @@ internal static class SearchOutput
         {
             rank++;
             var where = hit.Image.Key.FrameTime is { } t ? " @ " + Moment(t, hit.Image.FrameSpan) : string.Empty;
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank,3}. {hit.Score:0.000}  {hit.Image.Key.Path}{where}"));
+            var channels = hit.Channels is { } c
+                ? string.Create(CultureInfo.InvariantCulture, $"  [text {c.Text ?? 0:0.000}, clip {c.Clip ?? 0:0.000} (cos {c.ClipSimilarity ?? 0:0.000})]")
+                : string.Empty;
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank,3}. {hit.Score:0.000}  {hit.Image.Key.Path}{where}{channels}"));
             foreach (var m in hit.Matches.Take(3))
             {
                 var q = m.Box;

@@ -15,6 +15,11 @@ internal static class SummaryOutput
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Videos: {s.VideoFrames} frames read, {s.DuplicateFrames} sampled frames skipped as duplicates of the frame before."));
         }
+        if (s.Embedding is { } e)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CLIP: {e.Images} images embedded ({e.Regions} text regions besides the whole images) with {e.ModelDirectory} (id {e.ModelId[..Math.Min(12, e.ModelId.Length)]})."));
+        }
+
         if (s.Failures.Count > 0)
         {
             writer.WriteLine("Failed:");

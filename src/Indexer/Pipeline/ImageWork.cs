@@ -1,4 +1,5 @@
 using Retrieval.Indexer.Sources;
+using Retrieval.Models.Geometry;
 using Retrieval.Models.Imaging;
 using Retrieval.Models.Text.Detection;
 using Retrieval.Models.Text.Recognition;
@@ -39,8 +40,23 @@ internal sealed record ImageWork(SourceFile Source)
 
     public string? Error { get; init; }
 
+    /// <summary>
+    /// For an image whose text is already indexed and which only needs CLIP embeddings (<c>index --embed</c>): its
+    /// stored id and line quads. Detection and recognition pass it by; the writer stores only its embeddings.
+    /// </summary>
+    public EmbedOnlyWork? EmbedOnly { get; init; }
+
+    /// <summary>The CLIP embeddings of the image and its text regions, when the run embeds.</summary>
+    public IReadOnlyList<EmbeddingDocument>? Embeddings { get; init; }
+
+    /// <summary>Why embedding this image failed; its text is still written, and the next <c>--embed</c> run tries again.</summary>
+    public string? EmbeddingError { get; init; }
+
     /// <summary>In worker mode, the job waiting for this image's document (see <see cref="JobPipeline"/>); null otherwise.</summary>
     public TaskCompletionSource<ImageDocument>? Completion { get; init; }
 
     public bool Failed => Error is not null;
 }
+
+/// <summary>An indexed image to embed: its id and its stored line quads (in the coordinates of the file).</summary>
+internal sealed record EmbedOnlyWork(long ImageId, IReadOnlyList<Quad> Lines);

@@ -50,6 +50,12 @@ public sealed record IndexingOptions
     /// <summary>Index files whose size and modified time are unchanged again anyway.</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Add CLIP embeddings (the index's registered model) to the images read in this run and to the images already
+    /// indexed that lack them; null to index text only.
+    /// </summary>
+    public EmbeddingOptions? Embedding { get; init; }
+
     public void Validate()
     {
         var errors = new List<string>();
@@ -75,8 +81,9 @@ public sealed record IndexingOptions
         Ocr.Validate();
         Decode.Validate();
         Video.Validate();
+        Embedding?.Validate();
     }
 
     /// <summary>ONNX sessions that run at once; each gets its share of the cores.</summary>
-    public int ConcurrentSessions => DetectWorkers + RecognizeWorkers;
+    public int ConcurrentSessions => DetectWorkers + RecognizeWorkers + (Embedding is null ? 0 : 1);
 }

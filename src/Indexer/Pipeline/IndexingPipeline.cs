@@ -20,11 +20,18 @@ public sealed record IndexingSummary(
     IReadOnlyList<(string Path, string Error)> Failures,
     IReadOnlyList<SourceProblem> Problems,
     long VideoFrames = 0,
-    long DuplicateFrames = 0);
+    long DuplicateFrames = 0,
+    EmbeddingSummary? Embedding = null);
+
+/// <summary>What a run with <c>--embed</c> embedded: images (each with a whole-image embedding) and text regions, by which model.</summary>
+public sealed record EmbeddingSummary(long Images, long Regions, string ModelDirectory, string ModelId);
 
 /// <summary>
 /// The indexing path, one straight line of stages on bounded channels:
-/// enumerate (walk + incremental check) -> decode -> detect -> recognize -> write.
+/// enumerate (walk + incremental check) -> decode -> detect -> recognize -> [embed] -> write.
+/// With <see cref="IndexingOptions.Embedding"/> the embed stage adds CLIP embeddings, and images already indexed
+/// that lack them are enumerated too (with no roots, every such image of the index): they are decoded and embedded
+/// but not read again (<see cref="ImageWork.EmbedOnly"/>).
 /// Each stage has its own parallelism (<see cref="IndexingOptions"/>); model sessions are created
 /// before any file is read, so a missing or broken model fails the run at once. A bad file is an
 /// item error recorded in the index and the summary, never a failed run; an unwritable index is.
@@ -56,7 +63,12 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
     {
         options.Validate();
         var catalog = ModelCatalog.Open(options.ModelsDirectory);
+        using var plan = options.Embedding is null ? null : await EmbeddingPlan.OpenAsync(store, options, loggerFactory, cancellationToken).ConfigureAwait(false);
         await store.EnsureModelsAsync(catalog.Hashes, options.Ocr.Recognizer.Folding, options.Rebuild, cancellationToken).ConfigureAwait(false);
+        if (plan is not null)
+        {
+            await plan.PrepareIndexAsync(store, replace: options.Force || options.Rebuild, reembedAll: options.Force && roots.Count == 0, cancellationToken).ConfigureAwait(false);
+        }
 
         var detectors = Enumerable.Range(0, options.DetectWorkers).Select(_ => DetectStage.Create(catalog, options, loggerFactory)).ToList();
         var recognizers = Enumerable.Range(0, options.RecognizeWorkers).Select(_ => RecognizeStage.Create(catalog, options, loggerFactory)).ToList();
@@ -70,6 +82,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             var toDecode = StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
             var toDetect = StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
             var toRecognize = StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
+            var toEmbed = plan is null ? null : StageRunner.Bounded<ImageWork>(options.ChannelCapacity);
             var toWrite = StageRunner.Bounded<ImageWork>(options.ChannelCapacity * 4);
             var decode = new DecodeStage(options.Decode);
 
@@ -90,16 +103,23 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
                 }
             }
 
-            var enumerate = Task.Run(() => EnumerateAsync(roots, walker, videos, seen, toDecode.Writer, token), token);
+            var enumerate = Task.Run(
+                () => roots.Count == 0 && plan is not null
+                    ? EnumerateUnembeddedAsync(plan, failures, toDecode.Writer, token)
+                    : EnumerateAsync(roots, walker, videos, seen, plan, toDecode.Writer, token),
+                token);
             var decoding = StageRunner.Run(toDecode.Reader, toDetect.Writer, options.DecodeWorkers, _ => Guarded("decoding", decode.Run), token);
             var detecting = StageRunner.Run(toDetect.Reader, toRecognize.Writer, options.DetectWorkers, i => Guarded("text detection", detectors[i].Run), token);
-            var recognizing = StageRunner.Run(toRecognize.Reader, toWrite.Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), token);
+            var recognizing = StageRunner.Run(toRecognize.Reader, (toEmbed ?? toWrite).Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), token);
+            var embedding = plan is null || toEmbed is null
+                ? Task.CompletedTask
+                : StageRunner.Run(toEmbed.Reader, toWrite.Writer, options.Embedding!.Workers, _ => plan.CreateStage().Run, token);
             var writing = WriteAllAsync();
 
             var cancelled = false;
             try
             {
-                await Task.WhenAll(enumerate, decoding, detecting, recognizing).ConfigureAwait(false);
+                await Task.WhenAll(enumerate, decoding, detecting, recognizing, embedding).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -120,7 +140,10 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
                 await PruneAsync(roots, seen, cancellationToken).ConfigureAwait(false);
             }
 
-            return new IndexingSummary(Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems, Status.Frames, Status.DuplicateFrames);
+            var embedded = plan is null ? null : new EmbeddingSummary(Status.Embedded, Status.EmbeddedRegions, plan.Registration.ModelDirectory, plan.ModelId);
+            return new IndexingSummary(
+                Status.Discovered, Status.Indexed, Status.Skipped, Status.Failed, Status.Lines, Status.Pruned, Status.Elapsed, cancelled, failures, walker.Problems,
+                Status.Frames, Status.DuplicateFrames, embedded);
         }
         finally
         {
@@ -134,7 +157,8 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
     /// Walks the roots and queues every file that is new or changed since it was indexed; a video is
     /// expanded into its frames here (one video at a time, its ffmpeg paced by the bounded channel).
     /// </summary>
-    private async Task EnumerateAsync(IReadOnlyList<string> roots, FolderWalker walker, VideoSource videos, HashSet<string> seen, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
+    private async Task EnumerateAsync(
+        IReadOnlyList<string> roots, FolderWalker walker, VideoSource videos, HashSet<string> seen, EmbeddingPlan? plan, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -154,6 +178,11 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
                     if (existing is not null && existing.Size == file.Size && existing.Modified == file.Modified)
                     {
                         Status.AddSkipped();
+                        if (plan is not null && existing.Status == ImageStatus.Ok && !plan.IsEmbedded(existing.Id))
+                        {
+                            await output.WriteAsync(await EmbedOnlyAsync(file, existing, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                        }
+
                         continue;
                     }
                 }
@@ -169,6 +198,56 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             output.TryComplete(e is OperationCanceledException ? null : e);
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>index --embed</c> with no paths: every image of the index that lacks the model's embeddings, read from the
+    /// index (a file changed since it was indexed is left for a run that re-reads it, and reported).
+    /// </summary>
+    private async Task EnumerateUnembeddedAsync(EmbeddingPlan plan, List<(string Path, string Error)> failures, ChannelWriter<ImageWork> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Listed first: the reader's snapshot is not held open while the channel waits for the embedder.
+            var images = new List<StoredImage>();
+            await foreach (var image in plan.Store.ImagesWithoutEmbeddingsAsync(plan.ModelId, cancellationToken).ConfigureAwait(false))
+            {
+                images.Add(image);
+            }
+
+            foreach (var image in images)
+            {
+                Status.AddDiscovered();
+                Status.AddSkipped();
+                var info = new FileInfo(image.Key.Path);
+                if (!info.Exists || info.Length != image.Size || new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) != image.Modified)
+                {
+                    lock (failures)
+                    {
+                        failures.Add((image.Key.Path, "not embedded: the file changed or is gone since it was indexed; index its folder again to re-read it"));
+                    }
+
+                    continue;
+                }
+
+                var file = new SourceFile(image.Key.Path, image.Root, image.Size, image.Modified);
+                Status.Current = file.Path;
+                await output.WriteAsync(await EmbedOnlyAsync(file, image, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
+
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e is OperationCanceledException ? null : e);
+            throw;
+        }
+    }
+
+    private async Task<ImageWork> EmbedOnlyAsync(SourceFile file, StoredImage image, CancellationToken cancellationToken)
+    {
+        var lines = await store.GetImageLinesAsync(image.Id, cancellationToken).ConfigureAwait(false);
+        return new ImageWork(file) { EmbedOnly = new EmbedOnlyWork(image.Id, [.. lines.Select(l => l.Quad)]) };
     }
 
     private async Task PruneAsync(IReadOnlyList<string> roots, HashSet<string> seen, CancellationToken cancellationToken)

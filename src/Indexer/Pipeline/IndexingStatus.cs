@@ -18,6 +18,8 @@ public sealed class IndexingStatus
     private long frames;
     private long duplicateFrames;
     private long failedFrames;
+    private long embedded;
+    private long embeddedRegions;
     private long changes;
 
     public bool Running { get; private set; }
@@ -37,6 +39,12 @@ public sealed class IndexingStatus
     public long Indexed => Interlocked.Read(ref indexed);
 
     public long Failed => Interlocked.Read(ref failed);
+
+    /// <summary>Images given CLIP embeddings in this run (with their text, or added to text already indexed).</summary>
+    public long Embedded => Interlocked.Read(ref embedded);
+
+    /// <summary>Text-region embeddings among them (besides one whole-image embedding each).</summary>
+    public long EmbeddedRegions => Interlocked.Read(ref embeddedRegions);
 
     public long Lines => Interlocked.Read(ref lines);
 
@@ -71,6 +79,8 @@ public sealed class IndexingStatus
         Interlocked.Exchange(ref frames, 0);
         Interlocked.Exchange(ref duplicateFrames, 0);
         Interlocked.Exchange(ref failedFrames, 0);
+        Interlocked.Exchange(ref embedded, 0);
+        Interlocked.Exchange(ref embeddedRegions, 0);
         Running = true;
         clock.Restart();
     }
@@ -110,4 +120,16 @@ public sealed class IndexingStatus
     }
 
     internal void AddDuplicateFrames(int count) => Interlocked.Add(ref duplicateFrames, count);
+
+    /// <summary>An image's embeddings were committed; <paramref name="alone"/> when they were added to text already indexed.</summary>
+    internal void AddEmbedded(int regions, bool alone)
+    {
+        if (alone)
+        {
+            Interlocked.Increment(ref changes);
+        }
+
+        Interlocked.Increment(ref embedded);
+        Interlocked.Add(ref embeddedRegions, regions);
+    }
 }

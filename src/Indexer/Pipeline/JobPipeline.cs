@@ -24,6 +24,11 @@ public sealed class JobPipeline(PostgresJobQueue queue, IndexingOptions options,
     {
         ArgumentNullException.ThrowIfNull(worker);
         options.Validate();
+        if (options.Embedding is not null)
+        {
+            throw new ArgumentException("--embed does not work with --worker: PostgreSQL indexes hold no CLIP embeddings yet. Run the workers without --embed.");
+        }
+
         var catalog = ModelCatalog.Open(options.ModelsDirectory);
         await queue.Store.EnsureModelsAsync(catalog.Hashes, options.Ocr.Recognizer.Folding, rebuild: false, cancellationToken).ConfigureAwait(false);
 

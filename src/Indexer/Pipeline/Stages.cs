@@ -59,7 +59,7 @@ internal sealed class DetectStage(TextDetector detector) : IDisposable
 
     public ImageWork Run(ImageWork work, CancellationToken cancellationToken)
     {
-        if (work.Failed || work.Pixels is null)
+        if (work.Failed || work.Pixels is null || work.EmbedOnly is not null)
         {
             return work;
         }
@@ -70,15 +70,15 @@ internal sealed class DetectStage(TextDetector detector) : IDisposable
     public void Dispose() => detector.Dispose();
 }
 
-/// <summary>Reads the detected lines; one recognizer session per worker. Pixels are dropped after this stage.</summary>
-internal sealed class RecognizeStage(TextRecognizer recognizer) : IDisposable
+/// <summary>Reads the detected lines; one recognizer session per worker. Pixels are dropped after this stage unless the run embeds (<see cref="EmbedStage"/> drops them then).</summary>
+internal sealed class RecognizeStage(TextRecognizer recognizer, bool keepPixels) : IDisposable
 {
     public static RecognizeStage Create(ModelCatalog catalog, IndexingOptions options, ILoggerFactory loggerFactory) =>
-        new(OcrEngine.CreateRecognizer(catalog, options.Ocr, options.ConcurrentSessions, loggerFactory));
+        new(OcrEngine.CreateRecognizer(catalog, options.Ocr, options.ConcurrentSessions, loggerFactory), options.Embedding is not null);
 
     public ImageWork Run(ImageWork work, CancellationToken cancellationToken)
     {
-        if (work.Failed || work.Pixels is null || work.Detection is null)
+        if (work.Failed || work.Pixels is null || work.Detection is null || work.EmbedOnly is not null)
         {
             return work;
         }
@@ -91,7 +91,7 @@ internal sealed class RecognizeStage(TextRecognizer recognizer) : IDisposable
             lines = lines.Select(l => OcrEngine.Scale(l, (float)(1.0 / scale))).ToList();
         }
 
-        return work with { Lines = lines, Detection = null, Pixels = null };
+        return work with { Lines = lines, Detection = null, Pixels = keepPixels ? work.Pixels : null };
     }
 
     public void Dispose() => recognizer.Dispose();

@@ -10,6 +10,8 @@ namespace Retrieval.Indexer.Pipeline;
 /// age), one transaction each. It drains its input even after cancellation, so Ctrl+C commits what
 /// was read; it never drops an item it received. A video's closing item waits here until every
 /// frame of that video is committed (<see cref="VideoRun"/>), then the video's record is written.
+/// Items that only add embeddings to an indexed image (<see cref="ImageWork.EmbedOnly"/>) are committed in the
+/// same batches through <see cref="IEmbeddingStore.ReplaceEmbeddingsAsync"/>; their text records stay as they are.
 /// </summary>
 internal sealed class WriteStage(IIndexStore store, IndexingOptions options, IndexingStatus status, List<(string Path, string Error)> failures)
 {
@@ -87,8 +89,14 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
         }
 
         // Not cancellable: a batch that was read is committed whole, so an interrupted run loses nothing it finished.
-        await store.WriteAsync(batch.Select(ToDocument).ToList(), CancellationToken.None).ConfigureAwait(false);
-        foreach (var item in batch)
+        var documents = batch.Where(i => i.EmbedOnly is null).ToList();
+        if (documents.Count > 0)
+        {
+            await store.WriteAsync(documents.Select(ToDocument).ToList(), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await CommitEmbeddingsAsync(batch.Where(i => i.EmbedOnly is not null).ToList()).ConfigureAwait(false);
+        foreach (var item in documents)
         {
             var lines = item.Lines?.Count ?? 0;
             if (item.Frame is { } frame)
@@ -105,10 +113,52 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
             {
                 AddFailure(item.Frame is { } f ? string.Create(CultureInfo.InvariantCulture, $"{item.Source.Path} @ {f.Time.TotalSeconds:0.###} s") : item.Source.Path, item.Error);
             }
+
+            CountEmbeddings(item, alone: false);
         }
 
         batch.Clear();
         await CloseFinishedVideosAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Embeddings for images whose text is already stored; an image that could not be read or embedded keeps its records and is reported.</summary>
+    private async Task CommitEmbeddingsAsync(List<ImageWork> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var embedded = items.Where(i => !i.Failed && i.Embeddings is not null).ToList();
+        if (embedded.Count > 0)
+        {
+            var embeddings = store as IEmbeddingStore
+                ?? throw new InvalidOperationException("Embeddings of indexed images need a store that can add them (IEmbeddingStore).");
+            await embeddings.ReplaceEmbeddingsAsync(embedded.Select(i => new ImageEmbeddings(i.EmbedOnly!.ImageId, i.Embeddings!)).ToList(), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        foreach (var item in items)
+        {
+            if (item.Error is not null)
+            {
+                AddFailure(item.Source.Path, $"not embedded: {item.Error}");
+            }
+
+            CountEmbeddings(item, alone: true);
+        }
+    }
+
+    private void CountEmbeddings(ImageWork item, bool alone)
+    {
+        if (item.EmbeddingError is not null)
+        {
+            AddFailure(item.Source.Path, item.EmbeddingError);
+        }
+
+        if (!item.Failed && item.Embeddings is { Count: > 0 } embeddings)
+        {
+            status.AddEmbedded(embeddings.Count(e => e.Owner != EmbeddingOwnerKind.Image), alone);
+        }
     }
 
     /// <summary>Writes the records of videos whose frames are all committed; a video left open stays Incomplete in the index.</summary>
@@ -161,6 +211,7 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
             Height = work.Height,
             FrameSpan = work.Frame?.Span,
             Lines = (work.Lines ?? []).Select(ToLine).ToList(),
+            Embeddings = work.Embeddings ?? [],
         };
     }
 

@@ -8,9 +8,17 @@ namespace Retrieval.Indexer.Server;
 // pixels of the image as indexed (EXIF orientation applied unless the index was built with
 // --keep-orientation); paths are relative to the folder the image was indexed under, with '/'.
 
-/// <summary>A page of search results, best first.</summary>
-public sealed record SearchPageJson(string Query, int TotalMatches, int Offset, int Top, double Milliseconds, IReadOnlyList<SearchItemJson> Results);
+/// <summary>A page of search results, best first. <see cref="Fusion"/> is set only when the CLIP channel was fused in.</summary>
+public sealed record SearchPageJson(
+    string Query,
+    int TotalMatches,
+    int Offset,
+    int Top,
+    double Milliseconds,
+    IReadOnlyList<SearchItemJson> Results,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fusion = null);
 
+/// <summary>One result; <see cref="Channels"/> only when the ranking fused the CLIP channel in.</summary>
 public sealed record SearchItemJson(
     long Id,
     string Path,
@@ -21,7 +29,15 @@ public sealed record SearchItemJson(
     IReadOnlyList<MatchJson> Matches,
     VideoFrameJson? Video,
     string Image,
-    string Thumbnail);
+    string Thumbnail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChannelsJson? Channels = null);
+
+/// <summary>
+/// What each channel scored: <see cref="By"/> names the channels that made the image a result ("text", "clip"); text is
+/// the lattice score, clip the calibrated CLIP score, clipSimilarity the raw cosine, ranks are within each channel,
+/// clipRegion the text region whose embedding matched best (null: the whole image). Null: not scored by that channel.
+/// </summary>
+public sealed record ChannelsJson(IReadOnlyList<string> By, double? Text, int? TextRank, double? Clip, double? ClipSimilarity, int? ClipRank, float[][]? ClipRegion);
 
 /// <summary>A matched word: its reading, where it is, its score and the query word or phrase it answers.</summary>
 public sealed record MatchJson(string Text, float[][] Quad, double Score, string Query);

@@ -34,6 +34,8 @@ internal static class OpenApiDocument
                         Param("q", "query", $"Words and \"quoted phrases\", case-insensitive; at most {limits.MaxQueryLength} characters.", Str(), required: true),
                         Param("top", "query", "Results to return.", Int(1, limits.MaxTop, limits.DefaultTop)),
                         Param("offset", "query", "Results to skip (paging).", Int(0, limits.MaxOffset, 0)),
+                        Param("fusion", "query", "How the CLIP channel joins the text ranking when the index has CLIP embeddings: weighted, rrf or off (text only).", new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("off", "weighted", "rrf"), ["default"] = options.Fusion.Method.ToString().ToLowerInvariant() }),
+                        Param("clipWeight", "query", "The CLIP channel's share of the fused score.", new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 1, ["default"] = options.Fusion.ClipWeight }),
                     ], Ok("SearchPage"), [400]),
                 },
                 ["/api/images/{id}"] = new JsonObject

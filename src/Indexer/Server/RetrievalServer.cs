@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Retrieval.Search;
 using Retrieval.Search.Store;
+using Retrieval.Search.Vectors;
 
 namespace Retrieval.Indexer.Server;
 
@@ -19,7 +20,11 @@ namespace Retrieval.Indexer.Server;
 /// </summary>
 public static class RetrievalServer
 {
-    public static WebApplication Build(ServeOptions options, IIndexStore store, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="options">What to serve and how.</param>
+    /// <param name="store">The index (owned by the caller).</param>
+    /// <param name="configure">Registers more services (the in-process indexer).</param>
+    /// <param name="clip">The index's CLIP channel (owned by the caller), or null to search by text only.</param>
+    public static WebApplication Build(ServeOptions options, IIndexStore store, Action<WebApplicationBuilder>? configure = null, ClipChannel? clip = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -49,7 +54,7 @@ public static class RetrievalServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(store);
-        services.AddSingleton(Searcher.Create(new CachedSearchReads(store)));
+        services.AddSingleton(Searcher.Create(new CachedSearchReads(store), clip));
         services.AddSingleton<SearchService>();
         services.AddSingleton<ThumbnailCache>();
         services.AddSingleton<VideoFrames>();

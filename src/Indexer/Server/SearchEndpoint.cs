@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Retrieval.Search;
 using Retrieval.Search.Query;
+using Retrieval.Search.Scoring;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Server;
 
 /// <summary>
-/// <c>GET /api/search?q=&amp;top=&amp;offset=</c>: one page of ranked images from the
+/// <c>GET /api/search?q=&amp;top=&amp;offset=&amp;fusion=&amp;clipWeight=</c>: one page of ranked images from the
 /// <see cref="Searcher"/> (the single place ranking happens, as for the CLI), each with the words
 /// that matched and where they are.
 /// </summary>
@@ -36,10 +37,15 @@ internal static class SearchEndpoint
             return problem!;
         }
 
+        if (!TryFusion(request, options.Fusion, out var fusion, out problem))
+        {
+            return problem!;
+        }
+
         SearchResponse response;
         try
         {
-            response = await search.SearchAsync(query, top, offset, cancellationToken);
+            response = await search.SearchAsync(query, top, offset, fusion, cancellationToken);
         }
         catch (QueryException e)
         {
@@ -47,7 +53,8 @@ internal static class SearchEndpoint
         }
 
         var results = response.Hits.Select(Item).ToList();
-        return TypedResults.Ok(new SearchPageJson(query, response.TotalMatches, offset, top, Math.Round(response.Elapsed.TotalMilliseconds, 2), results));
+        var method = response.Fusion == FusionMethod.Off ? null : response.Fusion.ToString().ToLowerInvariant();
+        return TypedResults.Ok(new SearchPageJson(query, response.TotalMatches, offset, top, Math.Round(response.Elapsed.TotalMilliseconds, 2), results, method));
     }
 
     public static SearchItemJson Item(SearchHit hit)
@@ -67,8 +74,59 @@ internal static class SearchEndpoint
             matches,
             Video(image),
             $"/api/images/{image.Id}",
-            $"/api/images/{image.Id}/thumbnail");
+            $"/api/images/{image.Id}/thumbnail",
+            Channels(hit.Channels));
     }
+
+    public static ChannelsJson? Channels(ChannelScores? channels) => channels is null ? null : new ChannelsJson(
+        [.. new[] { channels.ByText ? "text" : null, channels.ByClip ? "clip" : null }.OfType<string>()],
+        Round(channels.Text),
+        channels.TextRank,
+        Round(channels.Clip),
+        Round(channels.ClipSimilarity),
+        channels.ClipRank,
+        channels.ClipRegion is { } region ? Quads.ToJson(region) : null);
+
+    /// <summary>The request's <c>fusion</c> (off, weighted, rrf) and <c>clipWeight</c> (0..1) over the server's defaults.</summary>
+    private static bool TryFusion(HttpRequest request, FusionOptions defaults, out FusionOptions fusion, out ProblemHttpResult? problem)
+    {
+        fusion = defaults;
+        problem = null;
+        var method = request.Query["fusion"].ToString();
+        if (method.Length > 0)
+        {
+            FusionMethod? parsed = method.ToUpperInvariant() switch
+            {
+                "OFF" => FusionMethod.Off,
+                "WEIGHTED" => FusionMethod.Weighted,
+                "RRF" => FusionMethod.Rrf,
+                _ => null,
+            };
+            if (parsed is null)
+            {
+                problem = ApiProblems.BadRequest($"'fusion' must be off, weighted or rrf, not '{ApiProblems.Shorten(method)}'.");
+                return false;
+            }
+
+            fusion = fusion with { Method = parsed.Value };
+        }
+
+        var weight = request.Query["clipWeight"].ToString();
+        if (weight.Length > 0)
+        {
+            if (!double.TryParse(weight, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var w) || w is < 0 or > 1 || double.IsNaN(w))
+            {
+                problem = ApiProblems.BadRequest($"'clipWeight' must be a number from 0 to 1, not '{ApiProblems.Shorten(weight)}'.");
+                return false;
+            }
+
+            fusion = fusion with { ClipWeight = w };
+        }
+
+        return true;
+    }
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
 
     public static VideoFrameJson? Video(StoredImage image) => image.Key.FrameTime is { } time
         ? new VideoFrameJson(ImageFileGuard.RelativePath(image), Math.Round(time.TotalSeconds, 3), image.FrameSpan?.Start.TotalSeconds, image.FrameSpan?.End.TotalSeconds, $"/api/images/{image.Id}/video")

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Retrieval.Search;
+using Retrieval.Search.Scoring;
 
 namespace Retrieval.Indexer.Server;
 
@@ -18,23 +19,26 @@ internal sealed class SearchService(Searcher searcher, IndexGeneration generatio
 
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<(string Query, int Top, int Offset), Entry> pages = new();
+    private readonly ConcurrentDictionary<(string Query, int Top, int Offset, FusionOptions Fusion), Entry> pages = new();
 
-    public async Task<SearchResponse> SearchAsync(string query, int top, int offset, CancellationToken cancellationToken)
+    public Task<SearchResponse> SearchAsync(string query, int top, int offset, CancellationToken cancellationToken) =>
+        SearchAsync(query, top, offset, FusionOptions.Default, cancellationToken);
+
+    public async Task<SearchResponse> SearchAsync(string query, int top, int offset, FusionOptions fusion, CancellationToken cancellationToken)
     {
-        var key = (query.Trim(), top, offset);
+        var key = (query.Trim(), top, offset, fusion);
         var now = Stopwatch.GetTimestamp();
         var current = generation.Value;
         if (pages.TryGetValue(key, out var entry) && (entry.Generation != current || Stopwatch.GetElapsedTime(entry.Created, now) > MaxAge))
         {
-            pages.TryRemove(new KeyValuePair<(string, int, int), Entry>(key, entry));
+            pages.TryRemove(new KeyValuePair<(string, int, int, FusionOptions), Entry>(key, entry));
             entry = null;
         }
 
         if (entry is null)
         {
             TrimIfFull();
-            entry = pages.GetOrAdd(key, k => new Entry(current, now, new Lazy<Task<SearchResponse>>(() => RankAsync(k.Query, k.Top, k.Offset))));
+            entry = pages.GetOrAdd(key, k => new Entry(current, now, new Lazy<Task<SearchResponse>>(() => RankAsync(k.Query, k.Top, k.Offset, k.Fusion))));
         }
 
         try
@@ -44,14 +48,14 @@ internal sealed class SearchService(Searcher searcher, IndexGeneration generatio
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Failures (a bad query, a locked index) are not remembered.
-            pages.TryRemove(new KeyValuePair<(string, int, int), Entry>(key, entry));
+            pages.TryRemove(new KeyValuePair<(string, int, int, FusionOptions), Entry>(key, entry));
             throw;
         }
     }
 
     /// <summary>The ranking runs to the end even when the request that started it goes away: others may be waiting on it.</summary>
-    private Task<SearchResponse> RankAsync(string query, int top, int offset) =>
-        Task.Run(() => searcher.SearchAsync(query, new SearchOptions { Top = top, Offset = offset }, CancellationToken.None));
+    private Task<SearchResponse> RankAsync(string query, int top, int offset, FusionOptions fusion) =>
+        Task.Run(() => searcher.SearchAsync(query, new SearchOptions { Top = top, Offset = offset, Fusion = fusion }, CancellationToken.None));
 
     /// <summary>Drops the oldest quarter when full; rare, and cheaper than keeping an exact LRU order on every hit.</summary>
     private void TrimIfFull()

@@ -38,6 +38,12 @@ public sealed record ServeOptions
 
     public ServeLimits Limits { get; init; } = new();
 
+    /// <summary>
+    /// How searches fuse the CLIP channel in when the index has one (a registered model and its embeddings, loaded
+    /// when the server starts); a request may choose another method or weight with <c>fusion</c> and <c>clipWeight</c>.
+    /// </summary>
+    public Retrieval.Search.Scoring.FusionOptions Fusion { get; init; } = Retrieval.Search.Scoring.FusionOptions.Default;
+
     /// <summary>True when some address is not a loopback one, so other machines can connect.</summary>
     public bool ListensBeyondLoopback => Urls.Any(u => !ServerUrls.IsLoopback(u));
 

@@ -6,7 +6,7 @@ namespace Retrieval.Search.Store;
 /// <summary>Image, count and embedding reads on a reader connection.</summary>
 internal static class SqliteImageReader
 {
-    private const string Columns = "id, path, frame_ticks, root, size, modified_ticks, content_hash, width, height, frame_start_ticks, frame_end_ticks, status, error, indexed_ticks";
+    public const string Columns = "id, path, frame_ticks, root, size, modified_ticks, content_hash, width, height, frame_start_ticks, frame_end_ticks, status, error, indexed_ticks";
 
     public static async Task<StoredImage?> FindAsync(SqliteConnection connection, ImageKey key, CancellationToken cancellationToken)
     {
@@ -106,7 +106,7 @@ internal static class SqliteImageReader
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Image(reader) : null;
     }
 
-    private static StoredImage Image(SqliteDataReader reader) => new(
+    public static StoredImage Image(SqliteDataReader reader) => new(
         reader.GetInt64(0),
         new ImageKey(reader.GetString(1), StoreCodecs.FrameTime(reader.GetInt64(2))),
         reader.GetString(3),

@@ -11,7 +11,7 @@ namespace Retrieval.Search.Store;
 /// Several processes may read while one writes; a second writing process waits for the lock up to
 /// <see cref="SqliteIndexOptions.BusyTimeout"/>. Every SQL detail stays behind <see cref="IIndexStore"/>.
 /// </summary>
-public sealed class SqliteIndexStore : IIndexStore
+public sealed class SqliteIndexStore : IIndexStore, IEmbeddingStore
 {
     private readonly SqliteConnections connections;
     private readonly SqliteConnection? writer;
@@ -193,6 +193,37 @@ public sealed class SqliteIndexStore : IIndexStore
         {
             yield return embedding;
         }
+    }
+
+    public Task<IReadOnlySet<long>> EmbeddedImagesAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        return ReadAsync(connection => SqliteEmbeddings.EmbeddedImagesAsync(connection, modelId, cancellationToken), cancellationToken);
+    }
+
+    public async IAsyncEnumerable<StoredImage> ImagesWithoutEmbeddingsAsync(string modelId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        using var connection = OpenReader();
+        await foreach (var image in SqliteEmbeddings.WithoutAsync(connection, modelId, cancellationToken).ConfigureAwait(false))
+        {
+            yield return image;
+        }
+    }
+
+    public Task<int> ReplaceEmbeddingsAsync(IReadOnlyList<ImageEmbeddings> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return WriteAsync((connection, _) => SqliteEmbeddings.Replace(connection, batch, cancellationToken), cancellationToken);
+    }
+
+    public Task<long> DeleteEmbeddingsAsync(string? keepModelId, CancellationToken cancellationToken = default) =>
+        WriteAsync((connection, _) => SqliteEmbeddings.Delete(connection, keepModelId, cancellationToken), cancellationToken);
+
+    public Task<EmbeddingCounts> CountEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        return ReadAsync(connection => SqliteEmbeddings.CountAsync(connection, modelId, cancellationToken), cancellationToken);
     }
 
     public Task<IReadOnlyList<LineCandidate>> CandidateLinesAsync(string term, int limit, CancellationToken cancellationToken = default)

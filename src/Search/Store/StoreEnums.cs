@@ -47,4 +47,10 @@ public enum EmbeddingPrecision
 
     /// <summary>IEEE half precision, 2 bytes a component.</summary>
     Float16 = 1,
+
+    /// <summary>
+    /// Signed bytes with one scale: a little-endian float32 s, then one sbyte q per component, the component being
+    /// q·s (s = max |component| / 127). 1 byte a component plus 4; about 1/250 of a unit vector's range in error.
+    /// </summary>
+    Int8 = 2,
 }

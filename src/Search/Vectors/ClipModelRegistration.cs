@@ -15,6 +15,12 @@ public sealed record ClipModelRegistration(string ModelDirectory, string ModelId
     public const string ModelIdKey = "clip.model_id";
     public const string WidthKey = "clip.embedding_width";
 
+    /// <summary>The fingerprint id of the model whose embeddings the index holds (set by <c>index --embed</c>).</summary>
+    public const string EmbeddedModelKey = "clip.embedded_model_id";
+
+    /// <summary>The files (relative path, length, SHA-256; one per line) of that model, for the record.</summary>
+    public const string EmbeddedFilesKey = "clip.embedded_model_files";
+
     /// <summary>Validates the export in <paramref name="directory"/> by opening both towers (so a broken export fails here, not at search time).</summary>
     /// <exception cref="Retrieval.Models.Onnx.ModelLoadException">The directory is not a usable CLIP export; the message says what is wrong.</exception>
     public static ClipModelRegistration Inspect(string directory, CancellationToken cancellationToken = default)
@@ -33,6 +39,23 @@ public sealed record ClipModelRegistration(string ModelDirectory, string ModelId
         return directory is null || modelId is null || !int.TryParse(width, NumberStyles.Integer, CultureInfo.InvariantCulture, out var w)
             ? null
             : new ClipModelRegistration(directory, modelId, w);
+    }
+
+    /// <summary>The fingerprint id of the model that made the index's embeddings, or null when nothing was embedded.</summary>
+    public static Task<string?> ReadEmbeddedModelAsync(IIndexStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.GetSettingAsync(EmbeddedModelKey, cancellationToken);
+    }
+
+    /// <summary>Records that the index's embeddings are (being) made by the model with <paramref name="fingerprint"/>.</summary>
+    public static async Task RecordEmbeddedModelAsync(IIndexStore store, ClipModelFingerprint fingerprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var files = string.Join('\n', fingerprint.Files.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.RelativePath}\t{f.Length}\t{f.Sha256}")));
+        await store.SetSettingAsync(EmbeddedFilesKey, files, cancellationToken).ConfigureAwait(false);
+        await store.SetSettingAsync(EmbeddedModelKey, fingerprint.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records this registration in <paramref name="store"/>, replacing any earlier one (embeddings of another model stay stored but unused).</summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Retrieval.Models.Geometry;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Search.Vectors;
@@ -19,15 +20,23 @@ public sealed class ClipVectorIndex
     private readonly float[]? singles;
     private readonly Half[]? halves;
     private readonly int[] rowImage;
+    private readonly Quad?[] rowRegions;
     private readonly long[] imageIds;
+    private readonly Dictionary<long, int> imageIndex;
 
-    internal ClipVectorIndex(int width, float[]? singles, Half[]? halves, int[] rowImage, long[] imageIds)
+    internal ClipVectorIndex(int width, float[]? singles, Half[]? halves, int[] rowImage, Quad?[] rowRegions, long[] imageIds)
     {
         Width = width;
         this.singles = singles;
         this.halves = halves;
         this.rowImage = rowImage;
+        this.rowRegions = rowRegions;
         this.imageIds = imageIds;
+        imageIndex = new Dictionary<long, int>(imageIds.Length);
+        for (var i = 0; i < imageIds.Length; i++)
+        {
+            imageIndex[imageIds[i]] = i;
+        }
     }
 
     public int Width { get; }
@@ -39,8 +48,11 @@ public sealed class ClipVectorIndex
 
     public EmbeddingPrecision Precision => halves is null ? EmbeddingPrecision.Float32 : EmbeddingPrecision.Float16;
 
-    /// <summary>Bytes of memory a row costs: the vector plus its image index.</summary>
-    public int BytesPerRow => (Width * (halves is null ? sizeof(float) : 2)) + sizeof(int);
+    /// <summary>Bytes of memory a row costs: the vector, its image index and its region (a nullable quad).</summary>
+    public int BytesPerRow => (Width * (halves is null ? sizeof(float) : 2)) + sizeof(int) + RegionBytes;
+
+    /// <summary>What a row's region costs in memory (an optional 8-float quad).</summary>
+    internal static int RegionBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<Quad?>();
 
     /// <summary>Loads every embedding of <paramref name="modelId"/> from the store, kept at <paramref name="precision"/>.</summary>
     /// <exception cref="InvalidDataException">A stored vector's width differs from the others.</exception>
@@ -51,21 +63,23 @@ public sealed class ClipVectorIndex
         await foreach (var embedding in store.StreamEmbeddingsAsync(modelId, cancellationToken).ConfigureAwait(false))
         {
             builder ??= new ClipVectorIndexBuilder(embedding.Vector.Length, precision);
-            builder.Add(embedding.ImageId, embedding.Vector);
+            builder.Add(embedding.ImageId, embedding.Vector, embedding.Region);
         }
 
         return (builder ?? new ClipVectorIndexBuilder(1, precision)).Build();
     }
 
     /// <summary>The <paramref name="top"/> images with the highest similarity to <paramref name="query"/> (unit length), best first, ties by image id.</summary>
-    public IReadOnlyList<ClipVectorHit> Search(ReadOnlySpan<float> query, int top)
+    public IReadOnlyList<ClipVectorHit> Search(ReadOnlySpan<float> query, int top) => Scan(query).Top(top);
+
+    /// <summary>Every image's best similarity to <paramref name="query"/> (unit length) over its rows, with their distribution.</summary>
+    public ClipScan Scan(ReadOnlySpan<float> query)
     {
         if (query.Length != Width)
         {
             throw new ArgumentException($"The query has {query.Length} components; this index holds {Width}-wide vectors. Embed it with the registered CLIP model.", nameof(query));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(top);
         var best = new float[imageIds.Length];
         var bestRow = new int[imageIds.Length];
         Array.Fill(best, float.NegativeInfinity);
@@ -78,8 +92,15 @@ public sealed class ClipVectorIndex
             ScanHalves(query, best, bestRow);
         }
 
-        return TopImages(best, bestRow, top);
+        return new ClipScan(this, best, bestRow);
     }
+
+    /// <summary>The region of a row (null for a whole-image row).</summary>
+    public Quad? Region(int row) => rowRegions[row];
+
+    internal long ImageId(int image) => imageIds[image];
+
+    internal bool TryGetImage(long imageId, out int image) => imageIndex.TryGetValue(imageId, out image);
 
     private void ScanSingles(ReadOnlySpan<float> query, float[] best, int[] bestRow)
     {
@@ -118,8 +139,9 @@ public sealed class ClipVectorIndex
         }
     }
 
-    private List<ClipVectorHit> TopImages(float[] best, int[] bestRow, int top)
+    internal List<ClipVectorHit> TopImages(float[] best, int[] bestRow, int top)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(top);
         var queue = new PriorityQueue<int, (float Similarity, long NegatedId)>();
         for (var image = 0; image < best.Length; image++)
         {
@@ -148,4 +170,62 @@ public sealed class ClipVectorIndex
         hits.Reverse();
         return hits;
     }
+}
+
+/// <summary>
+/// One query's scan: every image's best similarity and the row that gave it, and their mean and standard deviation
+/// over the images (what a per-query calibration needs: raw CLIP cosines sit in a narrow, model-dependent band).
+/// </summary>
+public sealed class ClipScan
+{
+    private readonly ClipVectorIndex index;
+    private readonly float[] best;
+    private readonly int[] bestRow;
+
+    internal ClipScan(ClipVectorIndex index, float[] best, int[] bestRow)
+    {
+        this.index = index;
+        this.best = best;
+        this.bestRow = bestRow;
+        double sum = 0, squares = 0;
+        var count = 0;
+        foreach (var value in best)
+        {
+            if (!float.IsNegativeInfinity(value))
+            {
+                sum += value;
+                squares += (double)value * value;
+                count++;
+            }
+        }
+
+        Images = count;
+        Mean = count > 0 ? sum / count : 0;
+        StandardDeviation = count > 1 ? Math.Sqrt(Math.Max(0, (squares / count) - (Mean * Mean))) : 0;
+    }
+
+    /// <summary>Images scanned (those with at least one row).</summary>
+    public int Images { get; }
+
+    public double Mean { get; }
+
+    public double StandardDeviation { get; }
+
+    public ClipVectorIndex Index => index;
+
+    /// <summary>The best similarity of <paramref name="imageId"/> and its row, or false when the image has no embedding.</summary>
+    public bool TryGet(long imageId, out ClipVectorHit hit)
+    {
+        if (index.TryGetImage(imageId, out var image) && !float.IsNegativeInfinity(best[image]))
+        {
+            hit = new ClipVectorHit(imageId, best[image], bestRow[image]);
+            return true;
+        }
+
+        hit = default;
+        return false;
+    }
+
+    /// <summary>The <paramref name="top"/> best images, best first, ties by image id.</summary>
+    public IReadOnlyList<ClipVectorHit> Top(int top) => index.TopImages(best, bestRow, top);
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Retrieval.Models.Geometry;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Search.Vectors;
@@ -9,6 +10,7 @@ public sealed class ClipVectorIndexBuilder
     private float[] singles = [];
     private Half[] halves = [];
     private readonly List<int> rowImage = [];
+    private readonly List<Quad?> rowRegions = [];
     private readonly List<long> imageIds = [];
     private readonly Dictionary<long, int> imageIndex = [];
     private readonly EmbeddingPrecision precision;
@@ -20,6 +22,11 @@ public sealed class ClipVectorIndexBuilder
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRows);
+        if (precision is not (EmbeddingPrecision.Float16 or EmbeddingPrecision.Float32))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "In memory the index keeps float16 or float32 vectors (int8 is a storage format, widened on load).");
+        }
+
         Width = width;
         this.precision = precision;
         if (precision == EmbeddingPrecision.Float16)
@@ -34,8 +41,11 @@ public sealed class ClipVectorIndexBuilder
 
     public int Width { get; }
 
+    /// <param name="imageId">The image the vector belongs to.</param>
+    /// <param name="vector">A unit vector.</param>
+    /// <param name="region">Where in the image the vector was taken (null for the whole image).</param>
     /// <exception cref="InvalidDataException">The vector is not <see cref="Width"/> wide.</exception>
-    public void Add(long imageId, ReadOnlySpan<float> vector)
+    public void Add(long imageId, ReadOnlySpan<float> vector, Quad? region = null)
     {
         if (vector.Length != Width)
         {
@@ -51,6 +61,7 @@ public sealed class ClipVectorIndexBuilder
 
         var offset = rowImage.Count * Width;
         rowImage.Add(image);
+        rowRegions.Add(region);
         if (precision == EmbeddingPrecision.Float16)
         {
             halves = Grown(halves, offset + Width);
@@ -67,8 +78,8 @@ public sealed class ClipVectorIndexBuilder
     {
         var length = rowImage.Count * Width;
         return precision == EmbeddingPrecision.Float16
-            ? new ClipVectorIndex(Width, null, Trimmed(halves, length), [.. rowImage], [.. imageIds])
-            : new ClipVectorIndex(Width, Trimmed(singles, length), null, [.. rowImage], [.. imageIds]);
+            ? new ClipVectorIndex(Width, null, Trimmed(halves, length), [.. rowImage], [.. rowRegions], [.. imageIds])
+            : new ClipVectorIndex(Width, Trimmed(singles, length), null, [.. rowImage], [.. rowRegions], [.. imageIds]);
     }
 
     private static T[] Grown<T>(T[] array, int needed)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Server;
 using Retrieval.Search.Store;
+using Retrieval.Search.Vectors;
 
 namespace Retrieval.Indexer.Tests.Server;
 
@@ -21,13 +22,17 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningServer> StartAsync(ServeOptions options, IIndexStore store, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<RunningServer> StartAsync(ServeOptions options, IIndexStore store, Action<WebApplicationBuilder>? configure = null, ClipChannel? clip = null)
     {
-        var app = RetrievalServer.Build(options, store, builder =>
-        {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            configure?.Invoke(builder);
-        });
+        var app = RetrievalServer.Build(
+            options,
+            store,
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                configure?.Invoke(builder);
+            },
+            clip);
         await app.StartAsync();
         return new RunningServer(app, new Uri(app.Urls.First()));
     }

@@ -14,7 +14,7 @@ public sealed class StoreFormatTests
         Values<ImageSourceKind>().Should().Equal(("File", 0), ("VideoFrame", 1));
         Values<ImageStatus>().Should().Equal(("Ok", 0), ("Failed", 1), ("Incomplete", 2));
         Values<EmbeddingOwnerKind>().Should().Equal(("Image", 0), ("Line", 1), ("Region", 2));
-        Values<EmbeddingPrecision>().Should().Equal(("Float32", 0), ("Float16", 1));
+        Values<EmbeddingPrecision>().Should().Equal(("Float32", 0), ("Float16", 1), ("Int8", 2));
         Values<TextFolding>().Should().Contain([("Case", 1), ("Accents", 2), ("Width", 4)]);
     }
 
@@ -53,6 +53,21 @@ public sealed class StoreFormatTests
 
         Convert.ToHexString(bytes).Should().Be("0000803F" + "00000040" + "00008040" + "00000040" + "00008040" + "0000C040" + "0000803F" + "0000C040");
         StoreCodecs.DecodeQuad(bytes).Should().Be(StoreTestData.Box(1, 2, 3, 4));
+    }
+
+    [Fact]
+    public void A_vector_is_stored_as_little_endian_floats_halves_or_a_scale_and_signed_bytes()
+    {
+        float[] vector = [0.6f, -1f, 0.25f];
+
+        Convert.ToHexString(StoreCodecs.EncodeVector(vector, EmbeddingPrecision.Float32)).Should().Be("9A99193F" + "000080BF" + "0000803E");
+        Convert.ToHexString(StoreCodecs.EncodeVector(vector, EmbeddingPrecision.Float16)).Should().Be("CD38" + "00BC" + "0034");
+        // Scale max |v| / 127 = 1/127 (float32 0x3C010204), then round(v / scale): 76 (0x4C), -127 (0x81), 32 (0x20).
+        Convert.ToHexString(StoreCodecs.EncodeVector(vector, EmbeddingPrecision.Int8)).Should().Be("0402013C" + "4C" + "81" + "20");
+        foreach (var precision in Enum.GetValues<EmbeddingPrecision>())
+        {
+            StoreCodecs.DecodeVector(StoreCodecs.EncodeVector(vector, precision), 3, precision).Should().Equal(vector, (a, b) => Math.Abs(a - b) <= 0.005f, precision.ToString());
+        }
     }
 
     [Fact]
