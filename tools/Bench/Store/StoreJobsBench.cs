@@ -43,6 +43,7 @@ public sealed class StoreJobsBench : IBenchCommand
             LatticeAlternatives.DeriveTexts(line.Lattice, LatticeAlternativesOptions.Default);
         }
 
+        var deriveCpu = CpuClock.NowMilliseconds();
         var derive = Stopwatch.StartNew();
         foreach (var line in sample)
         {
@@ -50,9 +51,10 @@ public sealed class StoreJobsBench : IBenchCommand
         }
 
         var deriveMs = derive.Elapsed.TotalMilliseconds * lines / sample.Count;
-        Console.WriteLine(Invariant($"{jobs} jobs of {lines} synthetic lines; deriving lattice alternatives (CPU, inside each completion): {deriveMs:0.00} ms per image"));
+        Console.WriteLine(Invariant($"{jobs} jobs of {lines} synthetic lines; deriving lattice alternatives (inside each completion): {deriveMs:0.00} ms wall, {(CpuClock.NowMilliseconds() - deriveCpu) * lines / sample.Count:0.00} ms CPU per image; load average {Machine.LoadAverage()}"));
 
         await using var databases = new BenchDatabases(server);
+        var serverCpu = await ServerCpuClock.OpenAsync(server, cancellationToken);
 
         // The first round warms up (JIT, pools, the server's caches) and is not reported.
         foreach (var round in parsed.Ints("workers", "1,2,4").Prepend(0))
@@ -70,16 +72,20 @@ public sealed class StoreJobsBench : IBenchCommand
             var sources = documents.Values.Select(d => new JobSource(d.Key.Path, d.Root, d.Size, d.Modified)).ToList();
             await queue.EnqueueAsync(sources, cancellationToken: cancellationToken);
             JobProcessor process = (lease, _) => Task.FromResult<IReadOnlyList<ImageDocument>>([documents[lease.Path]]);
+            var cpu = CpuClock.NowMilliseconds();
+            var serverStart = serverCpu.NowMilliseconds();
             var clock = Stopwatch.StartNew();
             var summaries = await Task.WhenAll(Enumerable.Range(1, workers).Select(w => Task.Run(
                 () => new IndexWorker(new PostgresJobQueue(stores[w]), process, new IndexWorkerOptions { WorkerId = $"bench-{w}", MaxInFlight = 1, LeaseBatch = 1 }).RunAsync(cancellationToken),
                 cancellationToken)));
             clock.Stop();
+            var benchCpu = (CpuClock.NowMilliseconds() - cpu) / jobs;
+            var serverMs = (serverCpu.NowMilliseconds() - serverStart) / jobs;
             var status = await queue.GetStatusAsync(cancellationToken);
             var completion = summaries.Average(s => s.DatabaseTimePerImage.TotalMilliseconds);
             if (!warmUp)
             {
-                Console.WriteLine(Invariant($"{workers} worker(s): {jobs} jobs in {clock.Elapsed.TotalSeconds:0.0} s = {jobs / clock.Elapsed.TotalSeconds:0.0} images/s in total; per worker {summaries.Average(s => s.ImagesPerSecond):0.0} images/s; completion {completion:0.0} ms per image (transaction ~{completion - deriveMs:0.0} ms after the alternatives); done {status.Done}, parked {status.Failed}"));
+                Console.WriteLine(Invariant($"{workers} worker(s): {jobs} jobs in {clock.Elapsed.TotalSeconds:0.0} s = {jobs / clock.Elapsed.TotalSeconds:0.0} images/s in total; per worker {summaries.Average(s => s.ImagesPerSecond):0.0} images/s; completion {completion:0.0} ms per image (transaction ~{completion - deriveMs:0.0} ms after the alternatives); CPU per image: bench process {benchCpu:0.00} ms, server {serverMs:0.00} ms; done {status.Done}, parked {status.Failed}"));
             }
 
             foreach (var store in stores)
