@@ -25,6 +25,7 @@ internal static class ServeCommand
         var index = CommonOptions.Index();
         var store = CommonOptions.Store();
         var readStore = new Option<string?>("--read-store") { Description = "PostgreSQL only: the database searches read from, e.g. a read replica (postgres://... or a connection string); writes still go to --store." };
+        var similarity = CommonOptions.WordSimilarity();
         var urls = new Option<string>("--urls")
         {
             Description = "Addresses to listen on, separated by ';' (port 0 picks a free one). Anything but loopback needs --api-key.",
@@ -45,7 +46,7 @@ internal static class ServeCommand
         var workers = IndexingCommandOptions.Create();
         var command = new Command("serve", "Serve the search API and web page over an index, indexing folders in the same process (runs until stopped).")
         {
-            index, store, readStore, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, detector, keepOrientation,
+            index, store, readStore, similarity, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, detector, keepOrientation,
         };
         workers.AddTo(command);
         command.SetAction((parse, ct) =>
@@ -56,6 +57,7 @@ internal static class ServeCommand
                 IndexDirectory = parse.GetRequiredValue(index),
                 Store = parse.GetValue(store),
                 ReadStore = parse.GetValue(readStore),
+                WordSimilarity = parse.GetValue(similarity),
                 Urls = parse.GetRequiredValue(urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 ApiKey = parse.GetValue(apiKey) ?? NullIfEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
                 PublicRead = parse.GetValue(publicRead),
@@ -98,7 +100,7 @@ internal static class ServeCommand
                 IndexStoreLocation.Parse(options.Location),
                 options.ReadOnly,
                 rebuild: false,
-                postgres => postgres with { ReadConnectionString = readFrom },
+                postgres => postgres with { ReadConnectionString = readFrom, WordSimilarityThreshold = options.WordSimilarity },
                 cancellationToken);
         }
         catch (IndexStoreException e)

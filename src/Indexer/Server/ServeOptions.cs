@@ -28,6 +28,9 @@ public sealed record ServeOptions
     /// <summary>PostgreSQL only: where searches read (a read replica); null reads from <see cref="Store"/>.</summary>
     public string? ReadStore { get; init; }
 
+    /// <summary>PostgreSQL only: prune candidates by word similarity (see <c>PostgresIndexOptions.WordSimilarityThreshold</c>); null for exact candidates.</summary>
+    public double? WordSimilarity { get; init; }
+
     /// <summary>The index location in effect: <see cref="Store"/>, else <see cref="IndexDirectory"/>.</summary>
     public string Location => Store ?? IndexDirectory;
 
@@ -90,6 +93,16 @@ public sealed record ServeOptions
         if (ReadStore is not null && !string.IsNullOrWhiteSpace(Location) && TryParseLocation(Location) is { Kind: IndexStoreKind.Sqlite })
         {
             errors.Add("--read-store needs a PostgreSQL --store; a SQLite index is read where it is.");
+        }
+
+        if (WordSimilarity is { } similarity && !(similarity is > 0 and <= 1))
+        {
+            errors.Add($"--word-similarity must be in (0, 1], e.g. 0.5 (got {similarity.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
+        if (WordSimilarity is not null && !string.IsNullOrWhiteSpace(Location) && TryParseLocation(Location) is { Kind: IndexStoreKind.Sqlite })
+        {
+            errors.Add("--word-similarity needs a PostgreSQL --store; a SQLite index always uses exact candidates.");
         }
 
         if (Urls is null || Urls.Count == 0)

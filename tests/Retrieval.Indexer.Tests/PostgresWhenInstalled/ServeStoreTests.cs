@@ -58,7 +58,39 @@ public sealed class ServeStoreTests(PostgresCluster cluster, ITestOutputHelper o
     }
 
     [Fact]
-    public void A_read_store_needs_a_postgres_index_and_must_itself_be_postgres()
+    public async Task Search_on_a_postgres_store_takes_the_word_similarity_prefilter_which_a_sqlite_index_refuses()
+    {
+        if (cluster.SkipReason is { } reason)
+        {
+            output.WriteLine($"Skipped: {reason}");
+            return;
+        }
+
+        var database = await cluster.CreateIndexDatabaseAsync();
+        try
+        {
+            await using (var writer = await PostgresIndexStore.OpenAsync(new PostgresIndexOptions { ConnectionString = database, MaxPoolSize = 4 }))
+            {
+                await writer.EnsureModelsAsync(ModelHashes, TextFolding.Default, rebuild: false);
+                await writer.WriteAsync([Image("/photos/cafe.jpg", "fresh coffee"), Image("/photos/exit.jpg", "emergency exit")]);
+            }
+
+            var pruned = await CliProcess.RunAsync(["search", "coffee", "--store", database, "--word-similarity", "0.5", "--json"]);
+            pruned.ExitCode.Should().Be(0, pruned.ToString());
+            pruned.Stdout.Should().Contain("/photos/cafe.jpg").And.NotContain("/photos/exit.jpg");
+
+            var sqlite = await CliProcess.RunAsync(["search", "coffee", "--index", Path.Combine(Path.GetTempPath(), "no-such-index"), "--word-similarity", "0.5"]);
+            sqlite.ExitCode.Should().Be(2, sqlite.ToString());
+            sqlite.Stderr.Should().Contain("--word-similarity needs a PostgreSQL --store");
+        }
+        finally
+        {
+            await cluster.DropDatabaseAsync(database);
+        }
+    }
+
+    [Fact]
+    public void A_read_store_and_word_similarity_need_a_postgres_index()
     {
         var sqlite = new ServeOptions { IndexDirectory = "index-data", ReadStore = "Host=replica;Database=retrieval" };
         sqlite.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().WithMessage("*--read-store needs a PostgreSQL --store*");
@@ -66,7 +98,11 @@ public sealed class ServeStoreTests(PostgresCluster cluster, ITestOutputHelper o
         var directory = new ServeOptions { Store = "postgres://retrieval@db/retrieval", ReadStore = "some-directory" };
         directory.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().WithMessage("*--read-store must be a PostgreSQL database*");
 
-        var fine = new ServeOptions { Store = "postgres://retrieval@db/retrieval", ReadStore = "postgres://retrieval@replica/retrieval" };
+        var similarity = new ServeOptions { IndexDirectory = "index-data", WordSimilarity = 1.5 };
+        similarity.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
+            .WithMessage("*--word-similarity must be in (0, 1]*").WithMessage("*--word-similarity needs a PostgreSQL --store*");
+
+        var fine = new ServeOptions { Store = "postgres://retrieval@db/retrieval", ReadStore = "postgres://retrieval@replica/retrieval", WordSimilarity = 0.5 };
         fine.Invoking(o => o.Validate()).Should().NotThrow();
         fine.ThumbnailCacheDirectory.Should().EndWith("thumbnails", "a PostgreSQL index has no directory of its own, so thumbnails go to the cache");
     }
