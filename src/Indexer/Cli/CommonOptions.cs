@@ -42,6 +42,12 @@ internal static class CommonOptions
         Description = "The index: a directory (SQLite), postgres://user[:password]@host[:port]/database, or an Npgsql connection string. Overrides --index.",
     };
 
+    /// <summary>PostgreSQL only: <see cref="Retrieval.Search.Store.Postgres.PostgresIndexOptions.WordSimilarityThreshold"/>.</summary>
+    public static Option<double?> WordSimilarity() => new("--word-similarity")
+    {
+        Description = "PostgreSQL only: prune candidate lines by pg_trgm word similarity to each query word first (0 < X <= 1, e.g. 0.5). Bounds the database work per query on very large indexes; the least similar candidates are then dropped, so results may differ from the default exact candidates.",
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print machine-readable JSON instead of text.",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Retrieval.Indexer.Cli;
 using Retrieval.Indexer.Pipeline;
 using Retrieval.Indexer.Sources;
@@ -15,7 +16,9 @@ namespace Retrieval.Indexer.Commands;
 /// <c>--worker [PATH...]</c> enqueues the paths it is given (idempotent) and then indexes jobs from the
 /// queue until none are left, alongside any number of other workers. Each job's image record and its
 /// completion are committed together, so a killed worker loses nothing; its jobs return to the queue
-/// when their leases expire.
+/// when their leases expire. Ctrl+C or SIGTERM (what a service manager sends) stops a worker gracefully:
+/// the jobs it has not finished go back to the queue at once, it prints its summary and exits with 130;
+/// a second signal ends it on the spot.
 /// </summary>
 internal sealed class IndexWorkerMode
 {
@@ -76,12 +79,27 @@ internal sealed class IndexWorkerMode
             HeartbeatInterval = queueOptions.LeaseDuration / 4,
         };
         using var loggerFactory = ConsoleLogging.Create(quiet: true);
-        var summary = await new JobPipeline(queue, options, loggerFactory).RunAsync(workerOptions, cancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, stop));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, stop));
+        var summary = await new JobPipeline(queue, options, loggerFactory).RunAsync(workerOptions, stop.Token).ConfigureAwait(false);
         var status = await queue.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
         await Console.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"{(cancellationToken.IsCancellationRequested ? "Interrupted" : "Done")}: worker {summary.WorkerId} indexed {summary.Images} images ({summary.Completed} jobs) in {summary.Elapsed.TotalSeconds:0.0} s, {summary.ImagesPerSecond:0.00} images/s, {summary.DatabaseTimePerImage.TotalMilliseconds:0.0} ms database time per image; {summary.Failed} failed attempts, {summary.LeasesLost} lost leases, {summary.Retries} retries. Queue of {queue.Location}: {status.Queued} queued, {status.Leased} leased, {status.Done} done, {status.Failed} parked.")).ConfigureAwait(false);
-        return cancellationToken.IsCancellationRequested ? 130 : 0;
+            $"{(stop.IsCancellationRequested ? "Interrupted" : "Done")}: worker {summary.WorkerId} indexed {summary.Images} images ({summary.Completed} jobs) in {summary.Elapsed.TotalSeconds:0.0} s, {summary.ImagesPerSecond:0.00} images/s, {summary.DatabaseTimePerImage.TotalMilliseconds:0.0} ms database time per image; {summary.Failed} failed attempts, {summary.LeasesLost} lost leases, {summary.Retries} retries. Queue of {queue.Location}: {status.Queued} queued, {status.Leased} leased, {status.Done} done, {status.Failed} parked.")).ConfigureAwait(false);
+        return stop.IsCancellationRequested ? 130 : 0;
+    }
+
+    /// <summary>The first signal stops the worker gracefully (unfinished jobs go back to the queue); the next one terminates it as usual.</summary>
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Cancel = true;
+        stop.Cancel();
     }
 
     private static async Task EnqueueAsync(PostgresJobQueue queue, IReadOnlyList<string> roots, bool force, CancellationToken cancellationToken)

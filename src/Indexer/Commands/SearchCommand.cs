@@ -23,13 +23,15 @@ internal static class SearchCommand
         var json = CommonOptions.Json();
         var queries = new Option<string?>("--queries") { Description = "A file with one query per line; prints one JSON object per line (JSON Lines)." };
         var exhaustive = new Option<bool>("--exhaustive") { Description = "Score every line instead of n-gram candidates (slow; for measurements)." };
+        var similarity = CommonOptions.WordSimilarity();
         var fusion = FusionCommandOptions.Create();
-        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, store, top, offset, json, queries, exhaustive };
+        var command = new Command("search", "Search the index for images that show words or phrases.") { query, index, store, top, offset, json, queries, exhaustive, similarity };
         fusion.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(query),
             parse.GetValue(queries),
             parse.GetValue(store) ?? parse.GetRequiredValue(index),
+            parse.GetValue(similarity),
             new SearchOptions { Top = parse.GetValue(top), Offset = parse.GetValue(offset), Exhaustive = parse.GetValue(exhaustive), Fusion = fusion.Read(parse) },
             parse.GetValue(json),
             ct));
@@ -40,7 +42,7 @@ internal static class SearchCommand
     public static async Task<ClipChannel?> OpenClipAsync(IIndexStore store, FusionOptions fusion, CancellationToken cancellationToken) =>
         fusion.Method == FusionMethod.Off ? null : await ClipChannel.OpenAsync(store, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    private static async Task<int> RunAsync(string? query, string? queriesFile, string location, SearchOptions options, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? query, string? queriesFile, string location, double? wordSimilarity, SearchOptions options, bool json, CancellationToken cancellationToken)
     {
         if ((query is null) == (queriesFile is null))
         {
@@ -49,7 +51,14 @@ internal static class SearchCommand
         }
 
         options.Validate();
-        await using var store = await IndexStoreFactory.OpenAsync(location, readOnly: true, rebuild: false, cancellationToken).ConfigureAwait(false);
+        var parsed = IndexStoreLocation.Parse(location);
+        if (wordSimilarity is not null && parsed.Kind != IndexStoreKind.Postgres)
+        {
+            Console.Error.WriteLine("retrieval search: --word-similarity needs a PostgreSQL --store (postgres://...); a SQLite index always uses exact candidates.");
+            return CommandFailures.Usage;
+        }
+
+        await using var store = await IndexStoreFactory.OpenAsync(parsed, readOnly: true, rebuild: false, p => p with { WordSimilarityThreshold = wordSimilarity }, cancellationToken).ConfigureAwait(false);
         using var clip = await OpenClipAsync(store, options.Fusion, cancellationToken).ConfigureAwait(false);
         var searcher = Searcher.Create(store, clip);
         if (queriesFile is not null)

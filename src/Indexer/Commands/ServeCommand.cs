@@ -13,14 +13,19 @@ using Retrieval.Search.Store;
 namespace Retrieval.Indexer.Commands;
 
 /// <summary>
-/// <c>retrieval serve [--index DIR] [--urls URL] [--watch FOLDER]...</c>: the HTTP API and the web page,
-/// with the indexer in the same process (unless --read-only). Runs until stopped.
+/// <c>retrieval serve [--index DIR | --store LOCATION [--read-store REPLICA]] [--urls URL] [--watch FOLDER]...</c>:
+/// the HTTP API and the web page, with the indexer in the same process (unless --read-only). Runs until
+/// stopped. On a PostgreSQL store any number of these run side by side as search nodes (usually
+/// --read-only, while <c>retrieval index --worker</c> processes write).
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var index = CommonOptions.Index();
+        var store = CommonOptions.Store();
+        var readStore = new Option<string?>("--read-store") { Description = "PostgreSQL only: the database searches read from, e.g. a read replica (postgres://... or a connection string); writes still go to --store." };
+        var similarity = CommonOptions.WordSimilarity();
         var urls = new Option<string>("--urls")
         {
             Description = "Addresses to listen on, separated by ';' (port 0 picks a free one). Anything but loopback needs --api-key.",
@@ -42,7 +47,7 @@ internal static class ServeCommand
         var fusion = FusionCommandOptions.Create();
         var command = new Command("serve", "Serve the search API and web page over an index, indexing folders in the same process (runs until stopped).")
         {
-            index, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, detector, keepOrientation,
+            index, store, readStore, similarity, urls, watch, apiKey, publicRead, readOnly, thumbnails, rescan, debounce, device, models, threads, detector, keepOrientation,
         };
         workers.AddTo(command);
         fusion.AddTo(command);
@@ -52,6 +57,9 @@ internal static class ServeCommand
             var options = new ServeOptions
             {
                 IndexDirectory = parse.GetRequiredValue(index),
+                Store = parse.GetValue(store),
+                ReadStore = parse.GetValue(readStore),
+                WordSimilarity = parse.GetValue(similarity),
                 Urls = parse.GetRequiredValue(urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 ApiKey = parse.GetValue(apiKey) ?? NullIfEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
                 PublicRead = parse.GetValue(publicRead),
@@ -87,10 +95,16 @@ internal static class ServeCommand
             return 2;
         }
 
-        SqliteIndexStore store;
+        IIndexStore store;
         try
         {
-            store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = options.IndexDirectory, ReadOnly = options.ReadOnly });
+            var readFrom = options.ReadStore is null ? null : IndexStoreLocation.Parse(options.ReadStore).Value;
+            store = await IndexStoreFactory.OpenAsync(
+                IndexStoreLocation.Parse(options.Location),
+                options.ReadOnly,
+                rebuild: false,
+                postgres => postgres with { ReadConnectionString = readFrom, WordSimilarityThreshold = options.WordSimilarity },
+                cancellationToken);
         }
         catch (IndexStoreException e)
         {

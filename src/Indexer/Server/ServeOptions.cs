@@ -1,3 +1,4 @@
+using Retrieval.Models.Native;
 using Retrieval.Search.Store;
 
 namespace Retrieval.Indexer.Server;
@@ -17,6 +18,21 @@ public sealed record ServeOptions
     public const int MinApiKeyLength = 16;
 
     public string IndexDirectory { get; init; } = SqliteIndexOptions.DefaultDirectory;
+
+    /// <summary>
+    /// Where the index lives when given as <c>--store</c> (a directory, a postgres:// URL or an Npgsql
+    /// connection string, see <see cref="IndexStoreLocation"/>); wins over <see cref="IndexDirectory"/>.
+    /// </summary>
+    public string? Store { get; init; }
+
+    /// <summary>PostgreSQL only: where searches read (a read replica); null reads from <see cref="Store"/>.</summary>
+    public string? ReadStore { get; init; }
+
+    /// <summary>PostgreSQL only: prune candidates by word similarity (see <c>PostgresIndexOptions.WordSimilarityThreshold</c>); null for exact candidates.</summary>
+    public double? WordSimilarity { get; init; }
+
+    /// <summary>The index location in effect: <see cref="Store"/>, else <see cref="IndexDirectory"/>.</summary>
+    public string Location => Store ?? IndexDirectory;
 
     /// <summary>Addresses to listen on, as Kestrel takes them (http://127.0.0.1:5000, http://[::1]:0, http://*:8080).</summary>
     public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
@@ -53,15 +69,46 @@ public sealed record ServeOptions
     /// <summary>Whether write endpoints ask for the key (always, once a key is set).</summary>
     public bool WritesNeedKey => ApiKey is not null;
 
-    public string ThumbnailCacheDirectory => ThumbnailDirectory ?? Path.Combine(Path.GetFullPath(IndexDirectory), "thumbnails");
+    /// <summary>
+    /// <see cref="ThumbnailDirectory"/>, else <c>thumbnails</c> inside a SQLite index directory, else (a
+    /// PostgreSQL index has no directory here) <c>thumbnails</c> in the retrieval cache. Thumbnails are
+    /// keyed by the file's path, length and time, so nodes or indexes sharing a folder never mix them up.
+    /// </summary>
+    public string ThumbnailCacheDirectory => ThumbnailDirectory ?? (TryParseLocation(Location)?.Kind == IndexStoreKind.Postgres
+        ? Path.Combine(RetrievalCache.Directory, "thumbnails")
+        : Path.Combine(Path.GetFullPath(Location), "thumbnails"));
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem at once, each with what to do.</summary>
     public void Validate()
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(IndexDirectory))
+        if (string.IsNullOrWhiteSpace(Location))
         {
-            errors.Add("The index directory is empty: give it with --index DIR.");
+            errors.Add("The index location is empty: give it with --index DIR or --store LOCATION.");
+        }
+        else if (Store is not null)
+        {
+            ParseOrReport(errors, Store);
+        }
+
+        if (ReadStore is not null && ParseOrReport(errors, ReadStore) is { Kind: not IndexStoreKind.Postgres })
+        {
+            errors.Add("--read-store must be a PostgreSQL database (postgres://... or a connection string).");
+        }
+
+        if (ReadStore is not null && !string.IsNullOrWhiteSpace(Location) && TryParseLocation(Location) is { Kind: IndexStoreKind.Sqlite })
+        {
+            errors.Add("--read-store needs a PostgreSQL --store; a SQLite index is read where it is.");
+        }
+
+        if (WordSimilarity is { } similarity && !(similarity is > 0 and <= 1))
+        {
+            errors.Add($"--word-similarity must be in (0, 1], e.g. 0.5 (got {similarity.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
+        if (WordSimilarity is not null && !string.IsNullOrWhiteSpace(Location) && TryParseLocation(Location) is { Kind: IndexStoreKind.Sqlite })
+        {
+            errors.Add("--word-similarity needs a PostgreSQL --store; a SQLite index always uses exact candidates.");
         }
 
         if (Urls is null || Urls.Count == 0)
@@ -110,6 +157,32 @@ public sealed record ServeOptions
         if (errors.Count > 0)
         {
             throw new ArgumentException("Cannot start the server: " + string.Join(" ", errors));
+        }
+    }
+
+    /// <summary>The parsed location, or null after adding why it cannot be read to <paramref name="errors"/>.</summary>
+    private static IndexStoreLocation? ParseOrReport(List<string> errors, string location)
+    {
+        try
+        {
+            return IndexStoreLocation.Parse(location);
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add(e.Message);
+            return null;
+        }
+    }
+
+    private static IndexStoreLocation? TryParseLocation(string location)
+    {
+        try
+        {
+            return IndexStoreLocation.Parse(location);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 }

@@ -14,11 +14,16 @@ namespace Retrieval.TestSupport.Postgres;
 /// and deleted on dispose. No system service is used. Binaries come from RETRIEVAL_PG_BIN, else the
 /// newest /usr/lib/postgresql/N/bin (N >= 15, Debian's postgresql-15). As root the server runs as the
 /// `postgres` system user (PostgreSQL refuses to run as root). When the binaries are missing,
-/// <see cref="SkipReason"/> says so and tests return early printing it.
+/// <see cref="SkipReason"/> says so and tests return early printing it, unless
+/// RETRIEVAL_REQUIRE_POSTGRES=1 (CI: tools/test.sh sets it after installing postgresql-15), which turns
+/// the missing cluster into a failure of every test that needs it.
 /// </summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
     public const string BinEnvironmentVariable = "RETRIEVAL_PG_BIN";
+
+    /// <summary>Set to 1 where PostgreSQL must be there (CI): a cluster that cannot start fails the tests instead of skipping them.</summary>
+    public const string RequireEnvironmentVariable = "RETRIEVAL_REQUIRE_POSTGRES";
     private const string SystemUser = "postgres";
 
     private const string IndexTemplate = "retrieval_index_template";
@@ -45,14 +50,14 @@ public sealed class PostgresCluster : IAsyncLifetime
         bin = FindBinaries();
         if (bin is null)
         {
-            SkipReason = $"PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql-15 (apt-get install -y postgresql-15) or set {BinEnvironmentVariable}.";
+            Skip($"PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql-15 (apt-get install -y postgresql-15) or set {BinEnvironmentVariable}.");
             return;
         }
 
         asRoot = Environment.UserName == "root";
         if (asRoot && !await SucceedsAsync("id", SystemUser))
         {
-            SkipReason = $"Running as root and there is no '{SystemUser}' user to run PostgreSQL as (PostgreSQL refuses to run as root).";
+            Skip($"Running as root and there is no '{SystemUser}' user to run PostgreSQL as (PostgreSQL refuses to run as root).");
             return;
         }
 
@@ -156,6 +161,17 @@ public sealed class PostgresCluster : IAsyncLifetime
                 // A leftover temporary directory is harmless.
             }
         }
+    }
+
+    /// <summary>Records why the cluster is not there; throws instead when <see cref="RequireEnvironmentVariable"/> is 1.</summary>
+    private void Skip(string reason)
+    {
+        if (Environment.GetEnvironmentVariable(RequireEnvironmentVariable) == "1")
+        {
+            throw new InvalidOperationException($"{reason} ({RequireEnvironmentVariable}=1: the PostgreSQL tests must run here.)");
+        }
+
+        SkipReason = reason;
     }
 
     private static string? FindBinaries()

@@ -151,3 +151,11 @@ internal static class Percentiles
         return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):0.00} ms, p95 {At(0.95):0.00} ms, mean {sorted.Average():0.00} ms (n={sorted.Length})");
     }
 }
+
+/// <summary>What else the machine is doing while a bench runs.</summary>
+internal static class Machine
+{
+    /// <summary>The 1, 5 and 15 minute load averages ("0.52 1.10 2.03"), or n/a off Linux.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}

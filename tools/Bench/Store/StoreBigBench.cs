@@ -39,10 +39,11 @@ public sealed class StoreBigBench : IBenchCommand
         await using var databases = new BenchDatabases(server, parsed.Text("keep", "no") == "yes");
         var reuse = parsed.Text("database", string.Empty);
         var database = reuse.Length > 0 ? new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = reuse }.ConnectionString : await databases.CreateAsync("bench_big");
+        var serverCpu = await ServerCpuClock.OpenAsync(server, cancellationToken);
         if (reuse.Length == 0)
         {
             await PostgresMigrations.ApplyAsync(database, cancellationToken);
-            await GenerateAsync(database, lines, cancellationToken);
+            await GenerateAsync(database, lines, serverCpu, cancellationToken);
         }
 
         Console.WriteLine($"Size per line: {await PostgresSizes.DescribeAsync(database, lines, cancellationToken)}");
@@ -55,12 +56,13 @@ public sealed class StoreBigBench : IBenchCommand
         foreach (var threshold in new double?[] { null }.Concat(similarity.Length > 0 ? [double.Parse(similarity, CultureInfo.InvariantCulture)] : []))
         {
             await using var store = await PostgresIndexStore.OpenAsync(new PostgresIndexOptions { ConnectionString = database, ReadOnly = true, WordSimilarityThreshold = threshold, StatementTimeout = TimeSpan.Zero, MaxCandidates = 100_000 }, cancellationToken);
-            var result = await StoreQueryBench.MeasureAsync(store, terms, limit, fetch, cancellationToken);
+            var result = await StoreQueryBench.MeasureAsync(store, terms, limit, fetch, cancellationToken, serverCpu);
             var mode = threshold is { } t ? Invariant($"word similarity >= {t}") : "exact";
             Console.WriteLine($"{terms.Count} terms on {lines} lines, {mode} candidates (limit {limit}, fetching the best {fetch}); candidates per term: median {result.Answers.Select(a => a.Count).Order().ElementAt(result.Answers.Count / 2)}");
             Console.WriteLine($"PostgreSQL candidates {Percentiles.Describe(result.Candidates)}");
             Console.WriteLine($"PostgreSQL line fetch {Percentiles.Describe(result.Fetches)}");
             Console.WriteLine($"PostgreSQL both      {Percentiles.Describe(result.Totals)}");
+            Console.WriteLine(Invariant($"CPU per term: bench process {result.BenchCpuMs / terms.Count:0.00} ms, server {result.ServerCpuMs / terms.Count:0.00} ms; load average {Machine.LoadAverage()}"));
             var slowest = terms.Zip(result.Candidates).OrderByDescending(p => p.Second).Take(5).Select(p => Invariant($"'{p.First}' {p.Second.TotalMilliseconds:0} ms"));
             Console.WriteLine($"Slowest candidate lookups: {string.Join(", ", slowest)}");
         }
@@ -68,7 +70,7 @@ public sealed class StoreBigBench : IBenchCommand
         return 0;
     }
 
-    private static async Task GenerateAsync(string database, int lines, CancellationToken cancellationToken)
+    private static async Task GenerateAsync(string database, int lines, ServerCpuClock serverCpu, CancellationToken cancellationToken)
     {
         var lattice = LatticeCodec.Encode(SyntheticText.Line(new Random(3)).Lattice);
         var quad = new byte[32];
@@ -105,9 +107,11 @@ public sealed class StoreBigBench : IBenchCommand
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false, CommandTimeout = 0 }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var total = Stopwatch.StartNew();
+        var totalCpu = serverCpu.NowMilliseconds();
         foreach (var (name, sql) in steps)
         {
             var clock = Stopwatch.StartNew();
+            var cpu = serverCpu.NowMilliseconds();
             await using var command = new NpgsqlCommand(sql, connection);
             if (sql.Contains("$1", StringComparison.Ordinal))
             {
@@ -119,10 +123,10 @@ public sealed class StoreBigBench : IBenchCommand
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken);
-            Console.WriteLine(Invariant($"  {name}: {clock.Elapsed.TotalSeconds:0.0} s"));
+            Console.WriteLine(Invariant($"  {name}: {clock.Elapsed.TotalSeconds:0.0} s wall, server CPU {ServerCpuClock.Seconds(serverCpu.NowMilliseconds() - cpu)}, load average {Machine.LoadAverage()}"));
         }
 
-        Console.WriteLine(Invariant($"Generated {lines} lines in {total.Elapsed.TotalMinutes:0.0} min"));
+        Console.WriteLine(Invariant($"Generated {lines} lines in {total.Elapsed.TotalMinutes:0.0} min wall, server CPU {ServerCpuClock.Seconds(serverCpu.NowMilliseconds() - totalCpu)}"));
     }
 
     private static async Task<List<string>> SampleTextsAsync(string database, int count, CancellationToken cancellationToken)

@@ -43,6 +43,7 @@ public sealed class StoreJobsBench : IBenchCommand
             LatticeAlternatives.DeriveTexts(line.Lattice, LatticeAlternativesOptions.Default);
         }
 
+        var deriveCpu = CpuClock.NowMilliseconds();
         var derive = Stopwatch.StartNew();
         foreach (var line in sample)
         {
@@ -50,9 +51,10 @@ public sealed class StoreJobsBench : IBenchCommand
         }
 
         var deriveMs = derive.Elapsed.TotalMilliseconds * lines / sample.Count;
-        Console.WriteLine(Invariant($"{jobs} jobs of {lines} synthetic lines; deriving lattice alternatives (CPU, inside each completion): {deriveMs:0.00} ms per image"));
+        Console.WriteLine(Invariant($"{jobs} jobs of {lines} synthetic lines; deriving lattice alternatives (inside each completion): {deriveMs:0.00} ms wall, {(CpuClock.NowMilliseconds() - deriveCpu) * lines / sample.Count:0.00} ms CPU per image; load average {Machine.LoadAverage()}"));
 
         await using var databases = new BenchDatabases(server);
+        var serverCpu = await ServerCpuClock.OpenAsync(server, cancellationToken);
 
         // The first round warms up (JIT, pools, the server's caches) and is not reported.
         foreach (var round in parsed.Ints("workers", "1,2,4").Prepend(0))
@@ -70,16 +72,27 @@ public sealed class StoreJobsBench : IBenchCommand
             var sources = documents.Values.Select(d => new JobSource(d.Key.Path, d.Root, d.Size, d.Modified)).ToList();
             await queue.EnqueueAsync(sources, cancellationToken: cancellationToken);
             JobProcessor process = (lease, _) => Task.FromResult<IReadOnlyList<ImageDocument>>([documents[lease.Path]]);
+            var wal = await WalPositionAsync(database, cancellationToken);
+            var cpu = CpuClock.NowMilliseconds();
+            var serverStart = serverCpu.NowMilliseconds();
             var clock = Stopwatch.StartNew();
             var summaries = await Task.WhenAll(Enumerable.Range(1, workers).Select(w => Task.Run(
                 () => new IndexWorker(new PostgresJobQueue(stores[w]), process, new IndexWorkerOptions { WorkerId = $"bench-{w}", MaxInFlight = 1, LeaseBatch = 1 }).RunAsync(cancellationToken),
                 cancellationToken)));
             clock.Stop();
+            var benchCpu = (CpuClock.NowMilliseconds() - cpu) / jobs;
+            var serverMs = (serverCpu.NowMilliseconds() - serverStart) / jobs;
+            var walBytes = (await WalPositionAsync(database, cancellationToken) - wal) / (double)jobs;
             var status = await queue.GetStatusAsync(cancellationToken);
             var completion = summaries.Average(s => s.DatabaseTimePerImage.TotalMilliseconds);
             if (!warmUp)
             {
-                Console.WriteLine(Invariant($"{workers} worker(s): {jobs} jobs in {clock.Elapsed.TotalSeconds:0.0} s = {jobs / clock.Elapsed.TotalSeconds:0.0} images/s in total; per worker {summaries.Average(s => s.ImagesPerSecond):0.0} images/s; completion {completion:0.0} ms per image (transaction ~{completion - deriveMs:0.0} ms after the alternatives); done {status.Done}, parked {status.Failed}"));
+                Console.WriteLine(Invariant($"{workers} worker(s): {jobs} jobs in {clock.Elapsed.TotalSeconds:0.0} s = {jobs / clock.Elapsed.TotalSeconds:0.0} images/s in total; per worker {summaries.Average(s => s.ImagesPerSecond):0.0} images/s; completion {completion:0.0} ms per image (transaction ~{completion - deriveMs:0.0} ms after the alternatives); CPU per image: bench process {benchCpu:0.00} ms, server {serverMs:0.00} ms; WAL {walBytes / 1024:0.0} KiB per image; done {status.Done}, parked {status.Failed}"));
+            }
+
+            if (!warmUp && workers == parsed.Ints("workers", "1,2,4").Max())
+            {
+                Console.WriteLine(Invariant($"After the last round: {await PostgresSizes.DescribeAsync(database, (long)jobs * lines, cancellationToken)} (per line; the jobs table is per image: multiply by {lines})"));
             }
 
             foreach (var store in stores)
@@ -91,7 +104,17 @@ public sealed class StoreJobsBench : IBenchCommand
         return 0;
     }
 
-    private static string Path(int i) => $"/bench/img-{i:D7}.jpg";
+    // As long as a typical absolute photo path (the dev set's average is 47 characters): the jobs table stores it.
+    private static string Path(int i) => $"/mnt/photos/collections/2024/bench/img-{i:D7}.jpg";
+
+    /// <summary>The server's write-ahead log position in bytes: what a replica or a WAL archive must carry.</summary>
+    private static async Task<long> WalPositionAsync(string database, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

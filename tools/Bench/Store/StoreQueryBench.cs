@@ -36,26 +36,29 @@ public sealed class StoreQueryBench : IBenchCommand
         var directory = Path.Combine(Path.GetTempPath(), "retrieval-bench-" + Guid.NewGuid().ToString("N")[..8]);
         await using var databases = new BenchDatabases(server, parsed.Text("keep", "no") == "yes");
         var database = await databases.CreateAsync("bench_query");
+        var serverCpu = await ServerCpuClock.OpenAsync(server, cancellationToken);
         try
         {
             await using var sqlite = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = directory });
             await using var postgres = await PostgresIndexStore.OpenAsync(new PostgresIndexOptions { ConnectionString = database }, cancellationToken);
             foreach (var (name, store) in new (string, IIndexStore)[] { ("SQLite", sqlite), ("PostgreSQL", postgres) })
             {
+                var cpu = CpuClock.NowMilliseconds();
+                var serverStart = serverCpu.NowMilliseconds();
                 var clock = Stopwatch.StartNew();
                 foreach (var batch in documents.Chunk(50))
                 {
                     await store.WriteAsync(batch, cancellationToken);
                 }
 
-                Console.WriteLine(Invariant($"{name}: wrote {lineCount} lines in {clock.Elapsed.TotalSeconds:0.0} s ({lineCount / clock.Elapsed.TotalSeconds:0} lines/s, batches of 50 images)"));
+                Console.WriteLine(Invariant($"{name}: wrote {lineCount} lines in {clock.Elapsed.TotalSeconds:0.0} s ({lineCount / clock.Elapsed.TotalSeconds:0} lines/s, batches of 50 images); CPU: bench process {(CpuClock.NowMilliseconds() - cpu) / 1000:0.0} s{(store is PostgresIndexStore ? ", server " + ServerCpuClock.Seconds(serverCpu.NowMilliseconds() - serverStart) : string.Empty)}"));
             }
 
             await AnalyzeAsync(database, cancellationToken);
             var limit = parsed.Int("limit", 200);
             var fetch = parsed.Int("fetch", 50);
             var left = await MeasureAsync(sqlite, terms, limit, fetch, cancellationToken);
-            var right = await MeasureAsync(postgres, terms, limit, fetch, cancellationToken);
+            var right = await MeasureAsync(postgres, terms, limit, fetch, cancellationToken, serverCpu);
             foreach (var (name, store) in new (string, IIndexStore)[] { ("SQLite", sqlite), ("PostgreSQL", postgres) })
             {
                 var trips = new List<TimeSpan>();
@@ -76,6 +79,7 @@ public sealed class StoreQueryBench : IBenchCommand
                 Console.WriteLine($"{name,-10} candidates {Percentiles.Describe(result.Candidates)}");
                 Console.WriteLine($"{name,-10} line fetch {Percentiles.Describe(result.Fetches)}");
                 Console.WriteLine($"{name,-10} both      {Percentiles.Describe(result.Totals)}");
+                Console.WriteLine(Invariant($"{name,-10} CPU per term: bench process {result.BenchCpuMs / terms.Count:0.00} ms{(double.IsNaN(result.ServerCpuMs) ? string.Empty : Invariant($", server {result.ServerCpuMs / terms.Count:0.00} ms"))}"));
             }
 
             sqlite.Dispose();
@@ -90,7 +94,7 @@ public sealed class StoreQueryBench : IBenchCommand
         return 0;
     }
 
-    internal static async Task<Measurement> MeasureAsync(IIndexStore store, IReadOnlyList<string> terms, int limit, int fetch, CancellationToken cancellationToken)
+    internal static async Task<Measurement> MeasureAsync(IIndexStore store, IReadOnlyList<string> terms, int limit, int fetch, CancellationToken cancellationToken, ServerCpuClock? serverCpu = null)
     {
         foreach (var term in terms.Take(50))
         {
@@ -98,6 +102,8 @@ public sealed class StoreQueryBench : IBenchCommand
         }
 
         var result = new Measurement([], [], [], []);
+        var cpu = CpuClock.NowMilliseconds();
+        var server = serverCpu?.NowMilliseconds() ?? double.NaN;
         foreach (var term in terms)
         {
             var clock = Stopwatch.StartNew();
@@ -110,6 +116,8 @@ public sealed class StoreQueryBench : IBenchCommand
             result.Answers.Add(candidates);
         }
 
+        result.BenchCpuMs = CpuClock.NowMilliseconds() - cpu;
+        result.ServerCpuMs = (serverCpu?.NowMilliseconds() ?? double.NaN) - server;
         return result;
     }
 
@@ -122,10 +130,17 @@ public sealed class StoreQueryBench : IBenchCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    internal sealed record Measurement(List<TimeSpan> Candidates, List<TimeSpan> Fetches, List<TimeSpan> Totals, List<IReadOnlyList<LineCandidate>> Answers);
+    internal sealed record Measurement(List<TimeSpan> Candidates, List<TimeSpan> Fetches, List<TimeSpan> Totals, List<IReadOnlyList<LineCandidate>> Answers)
+    {
+        /// <summary>CPU of this process over the timed terms, ms.</summary>
+        public double BenchCpuMs { get; set; }
+
+        /// <summary>CPU of the PostgreSQL server over the timed terms, ms (NaN when not measured).</summary>
+        public double ServerCpuMs { get; set; } = double.NaN;
+    }
 }
 
-/// <summary>The size of the index tables of a PostgreSQL database, per line and per table (with their indexes and TOAST).</summary>
+/// <summary>The size of the index tables (and the job queue) of a PostgreSQL database, per line and per table (with their indexes and TOAST), and of the whole database.</summary>
 internal static class PostgresSizes
 {
     public static async Task<string> DescribeAsync(string database, long lines, CancellationToken cancellationToken)
@@ -136,7 +151,7 @@ internal static class PostgresSizes
             """
             SELECT relname, pg_total_relation_size(c.oid), pg_relation_size(c.oid), pg_indexes_size(c.oid)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND relkind = 'r' AND relname IN ('images', 'lines', 'words', 'line_text', 'embeddings')
+            WHERE n.nspname = current_schema() AND relkind = 'r' AND relname IN ('images', 'lines', 'words', 'line_text', 'embeddings', 'jobs')
             ORDER BY 2 DESC
             """,
             connection);
@@ -149,7 +164,10 @@ internal static class PostgresSizes
             parts.Add(Invariant($"{reader.GetString(0)} {reader.GetInt64(1) / (double)lines:0} (indexes {reader.GetInt64(3) / (double)lines:0})"));
         }
 
-        return Invariant($"{total / (double)lines:0} B in all: {string.Join(", ", parts)}");
+        await reader.CloseAsync();
+        await using var whole = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        var databaseBytes = (long)(await whole.ExecuteScalarAsync(cancellationToken))!;
+        return Invariant($"{total / (double)lines:0} B in all: {string.Join(", ", parts)}; whole database {databaseBytes / (double)lines:0} B per line ({databaseBytes / 1048576.0:0.0} MiB)");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
