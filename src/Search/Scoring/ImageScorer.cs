@@ -22,9 +22,9 @@ public sealed class ImageScorer
     private readonly SpanReporter reporter;
     private readonly PhraseScorer phrases;
 
-    public ImageScorer(SpottingOptions? options = null)
+    public ImageScorer(SpottingOptions? options = null, WordLexicon? lexicon = null)
     {
-        Spotter = new LatticeSpotter(options);
+        Spotter = new LatticeSpotter(options, lexicon);
         reporter = new SpanReporter(Spotter);
         phrases = new PhraseScorer(Spotter, reporter);
     }
@@ -84,7 +84,7 @@ public sealed class ImageScorer
         for (var i = 0; i < lines.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            scores[i] = Spotter.Score(pattern, lines[i].Lattice);
+            scores[i] = Spotter.Score(pattern, lines[i].Lattice, lines[i].Text);
             if (best < 0 || scores[i].Score > scores[best].Score)
             {
                 best = i;

@@ -21,14 +21,19 @@ public sealed class LatticeSpotter
 
     private readonly BoundarySymbols boundaries;
 
-    public LatticeSpotter(SpottingOptions? options = null)
+    /// <param name="options">Calibration and weights; <see cref="SpottingOptions.Default"/> when null.</param>
+    /// <param name="lexicon">Known words for <see cref="Score(SpotPattern, ReadingLattice, string?)"/>; <see cref="WordLexicon.Default"/> when null.</param>
+    public LatticeSpotter(SpottingOptions? options = null, WordLexicon? lexicon = null)
     {
         Options = options ?? SpottingOptions.Default;
         Options.Validate();
+        Lexicon = lexicon ?? WordLexicon.Default;
         boundaries = new BoundarySymbols(Options.WordBoundarySymbols);
     }
 
     public SpottingOptions Options { get; }
+
+    public WordLexicon Lexicon { get; }
 
     /// <summary>Compiles one query term (at most 120 characters, as the parser's limits ensure).</summary>
     public SpotPattern Compile(QueryTerm term)
@@ -60,7 +65,47 @@ public sealed class LatticeSpotter
         return new SpotResult(score, score.SubstringProbability > 0 ? Locate(pattern, lattice, score.Kind) : null);
     }
 
-    /// <summary>The line's calibrated score for <paramref name="pattern"/>. Allocation-free.</summary>
+    /// <summary>
+    /// The line's calibrated score for <paramref name="pattern"/>, weighed by what the line's best
+    /// reading (<paramref name="reading"/>, as stored) says of the match when the pattern is one word
+    /// of a spaced script: found only inside a longer known word, it scores
+    /// <see cref="SpottingOptions.InsideWordWeight"/> (not <see cref="SpottingOptions.SubstringWeight"/>)
+    /// times the probability root; found as a token of its own or glued to known words by a dropped
+    /// space, at least <see cref="SpottingOptions.GluedWordWeight"/> times it. Never above the
+    /// probability root P^(1/n), so a bound on that bounds this score. Without a reading (null), the
+    /// lattice's score alone.
+    /// </summary>
+    public TermScore Score(SpotPattern pattern, ReadingLattice lattice, string? reading)
+    {
+        var score = Score(pattern, lattice);
+        if (reading is null || Lexicon.Count == 0 || pattern.WholeWordForward is null || score.SubstringProbability <= 0 || pattern.Text.Contains(' ', StringComparison.Ordinal))
+        {
+            return score;
+        }
+
+        var root = Math.Pow(score.SubstringProbability, 1.0 / pattern.NormalizationLength);
+        var insideWord = score.Kind == MatchKind.Substring && Options.InsideWordWeight < Options.SubstringWeight;
+        if (root < NegligibleScore || (score.Score >= Options.ReadWordWeight * root && !insideWord))
+        {
+            return score;
+        }
+
+        var context = ReadingContexts.Classify(Folding.Fold(reading, TextFolding.Default), pattern.Text, boundaries, Lexicon);
+        var lifted = context switch
+        {
+            ReadingContext.Word => Options.ReadWordWeight * root,
+            ReadingContext.Glued => Options.GluedWordWeight * root,
+            _ => 0,
+        };
+        if (lifted > score.Score)
+        {
+            return score with { Score = lifted, Kind = context == ReadingContext.Word && score.WholeWordProbability > 0 ? MatchKind.WholeWord : score.Kind };
+        }
+
+        return context == ReadingContext.InsideWord && insideWord ? score with { Score = Options.InsideWordWeight * root } : score;
+    }
+
+    /// <summary>The line's calibrated score for <paramref name="pattern"/> from the lattice alone. Allocation-free.</summary>
     public TermScore Score(SpotPattern pattern, ReadingLattice lattice)
     {
         ArgumentNullException.ThrowIfNull(pattern);

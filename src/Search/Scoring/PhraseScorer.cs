@@ -44,7 +44,7 @@ internal sealed class PhraseScorer
             for (var l = 0; l < lines.Count; l++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                scores[i, l] = spotter.Score(clause.Terms[i], lines[l].Lattice);
+                scores[i, l] = spotter.Score(clause.Terms[i], lines[l].Lattice, lines[l].Text);
             }
         }
 

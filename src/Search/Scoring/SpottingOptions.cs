@@ -43,6 +43,26 @@ public sealed record SpottingOptions
     /// <summary>Factor for a match inside a longer word ("re16" in "re16tgk"); 1 would rank it as a whole word.</summary>
     public double SubstringWeight { get; init; } = 0.8;
 
+    /// <summary>
+    /// Factor, in place of <see cref="SubstringWeight"/>, for a term that the line's best reading
+    /// shows only inside a longer token that is itself a known word ("our" in "your", "one" in
+    /// "phone"; see <see cref="WordLexicon"/>): that reading is most likely the other word.
+    /// </summary>
+    public double InsideWordWeight { get; init; } = 0.6;
+
+    /// <summary>
+    /// Factor for a term that the line's best reading shows as a token of its own although the
+    /// lattice doubts the boundary (the recognizer is unsure of a space): that doubt then costs at
+    /// most this much, not a character's worth.
+    /// </summary>
+    public double ReadWordWeight { get; init; } = 0.95;
+
+    /// <summary>
+    /// Factor for a term that the best reading shows glued to known words, digits or a stray
+    /// character, as when the recognizer drops a space ("our" in "fromour", "off" in "50%off").
+    /// </summary>
+    public double GluedWordWeight { get; init; } = 0.85;
+
     /// <summary>Score from which a line is taken to contain a term (see the type's remarks).</summary>
     public double MatchThreshold { get; init; } = 0.5;
 
@@ -86,6 +106,9 @@ public sealed record SpottingOptions
         Check(MinSymbolProbability is > 0 and < 0.1, $"MinSymbolProbability must be in (0, 0.1) (got {MinSymbolProbability}).");
         Check(LengthNormalizationCap is >= 1 and <= 64, $"LengthNormalizationCap must be 1..64 (got {LengthNormalizationCap}).");
         Check(SubstringWeight is > 0 and <= 1, $"SubstringWeight must be in (0, 1] (got {SubstringWeight}).");
+        Check(InsideWordWeight > 0 && InsideWordWeight <= SubstringWeight, $"InsideWordWeight must be in (0, SubstringWeight] (got {InsideWordWeight}).");
+        Check(GluedWordWeight >= SubstringWeight && GluedWordWeight <= ReadWordWeight, $"GluedWordWeight must be in [SubstringWeight, ReadWordWeight] (got {GluedWordWeight}).");
+        Check(ReadWordWeight <= 1, $"ReadWordWeight must be at most 1 (got {ReadWordWeight}).");
         Check(MatchThreshold is >= 0 and <= 1, $"MatchThreshold must be in [0, 1] (got {MatchThreshold}).");
         Check(ReportThreshold is >= 0 and <= 1, $"ReportThreshold must be in [0, 1] (got {ReportThreshold}).");
         Check(FunctionWordWeight is > 0 and <= 1, $"FunctionWordWeight must be in (0, 1] (got {FunctionWordWeight}).");
