@@ -18,6 +18,9 @@ public sealed record ClipModelRegistration(string ModelDirectory, string ModelId
     /// <summary>The fingerprint id of the model whose embeddings the index holds (set by <c>index --embed</c>).</summary>
     public const string EmbeddedModelKey = "clip.embedded_model_id";
 
+    /// <summary>The precision <c>index --embed</c> last stored embeddings at (watching embeds new images at it too).</summary>
+    public const string EmbeddedPrecisionKey = "clip.embedded_precision";
+
     /// <summary>The files (relative path, length, SHA-256; one per line) of that model, for the record.</summary>
     public const string EmbeddedFilesKey = "clip.embedded_model_files";
 
