@@ -48,7 +48,11 @@ public sealed partial class ClipVectorFiles(ILogger? logger = null)
         var state = await store.GetEmbeddingStateAsync(modelId, cancellationToken).ConfigureAwait(false);
         if (state.Rows == 0)
         {
-            File.Delete(path);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+
             return false;
         }
 

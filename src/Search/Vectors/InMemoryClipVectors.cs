@@ -10,7 +10,6 @@ namespace Retrieval.Search.Vectors;
 /// </summary>
 internal sealed class InMemoryClipVectors : ClipVectorRows
 {
-    private const int HalfBlockRows = 64;
     private readonly float[]? singles;
     private readonly Half[]? halves;
     private readonly int[] rowImage;
@@ -66,18 +65,10 @@ internal sealed class InMemoryClipVectors : ClipVectorRows
             return;
         }
 
-        // Widening a block of rows at a time keeps the float copy in L1/L2 and lets the conversion vectorize.
-        var block = new float[HalfBlockRows * Width];
         var halfMatrix = halves.AsSpan();
-        for (var start = 0; start < rowImage.Length; start += HalfBlockRows)
+        for (var row = 0; row < rowImage.Length; row++)
         {
-            var rows = Math.Min(HalfBlockRows, rowImage.Length - start);
-            var widened = block.AsSpan(0, rows * Width);
-            TensorPrimitives.ConvertToSingle(halfMatrix.Slice(start * Width, rows * Width), widened);
-            for (var i = 0; i < rows; i++)
-            {
-                ClipVectorKernels.Keep(rowImage[start + i], start + i, TensorPrimitives.Dot(query, widened.Slice(i * Width, Width)), best, bestRow);
-            }
+            ClipVectorKernels.Keep(rowImage[row], row, ClipVectorKernels.DotHalf(query, halfMatrix.Slice(row * Width, Width)), best, bestRow);
         }
     }
 }

@@ -26,7 +26,6 @@ public sealed class ClipVectorFileException(string path, string problem)
 /// </summary>
 internal sealed unsafe class MappedClipVectors : ClipVectorRows
 {
-    private const int HalfBlockRows = 64;
     private readonly MemoryMappedFile map;
     private readonly MemoryMappedViewAccessor view;
     private readonly ClipVectorFileLayout layout;
@@ -231,37 +230,13 @@ internal sealed unsafe class MappedClipVectors : ClipVectorRows
 
     private void ScanHalves(ReadOnlySpan<float> query, byte* vectors, ReadOnlySpan<int> ranges, Span<float> best, Span<int> bestRow)
     {
-        // Rows are contiguous when the width fills whole 64-byte strides (every CLIP width): a block of them widens in one call.
         var stride = layout.RowStride;
-        var contiguous = stride == Width * 2;
-        var block = new float[HalfBlockRows * Width];
-        var image = 0;
-        var next = ranges[1];
-        for (var start = 0; start < Count; start += HalfBlockRows)
+        for (var image = 0; image < ImageCount; image++)
         {
-            var rows = Math.Min(HalfBlockRows, Count - start);
-            if (contiguous)
+            for (var row = ranges[image]; row < ranges[image + 1]; row++)
             {
-                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(vectors + ((long)start * stride), rows * Width), block.AsSpan(0, rows * Width));
-            }
-            else
-            {
-                for (var i = 0; i < rows; i++)
-                {
-                    TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(vectors + ((long)(start + i) * stride), Width), block.AsSpan(i * Width, Width));
-                }
-            }
-
-            for (var i = 0; i < rows; i++)
-            {
-                var row = start + i;
-                while (row >= next)
-                {
-                    image++;
-                    next = ranges[image + 1];
-                }
-
-                ClipVectorKernels.Keep(image, row, TensorPrimitives.Dot(query, block.AsSpan(i * Width, Width)), best, bestRow);
+                var vector = new ReadOnlySpan<Half>(vectors + ((long)row * stride), Width);
+                ClipVectorKernels.Keep(image, row, ClipVectorKernels.DotHalf(query, vector), best, bestRow);
             }
         }
     }
