@@ -238,6 +238,11 @@ public sealed class SqliteIndexStore : IIndexStore, IEmbeddingStore
         return ReadAsync(
             connection =>
             {
+                // Counted through the reader's memory map, the model index's pages (spread among a gigabyte of vector rows)
+                // would each map their neighbours too, some hundreds of MB of shared file cache counted into this process's
+                // resident memory at every open; SQLite's own small page cache reads them instead. The next open of this
+                // pooled connection sets the map again.
+                SqliteSchema.Execute(connection, null, "PRAGMA mmap_size = 0");
                 using var transaction = connection.BeginTransaction(deferred: true);
                 return Task.FromResult(SqliteEmbeddings.State(connection, transaction, modelId));
             },
