@@ -131,7 +131,7 @@ internal static class ClipVectorFileFormat
         var width = BinaryPrimitives.ReadInt32LittleEndian(header[WidthAt..]);
         var rows = BinaryPrimitives.ReadInt64LittleEndian(header[RowsAt..]);
         var images = BinaryPrimitives.ReadInt64LittleEndian(header[ImagesAt..]);
-        if (!Enum.IsDefined(precision) || width is < 1 or > 1 << 16 || rows is < 0 or > int.MaxValue || images < 0 || images > rows)
+        if (!Enum.IsDefined(precision) || width is < 1 or > 1 << 16 || rows is < 0 or > int.MaxValue || images < 0 || images > rows || images > (int.MaxValue - 4) / 12)
         {
             problem = "its header describes an impossible file";
             return null;

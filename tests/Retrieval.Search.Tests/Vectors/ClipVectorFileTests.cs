@@ -147,6 +147,31 @@ public sealed class ClipVectorFileTests : IDisposable
     }
 
     [Fact]
+    public async Task What_a_writer_that_crashed_left_behind_is_never_read_and_is_cleaned_up_by_the_next_build()
+    {
+        await using var store = directory.Open();
+        await FillAsync(store, images: 10, seed: 13);
+        var path = await BuildAsync(store);
+        var good = await File.ReadAllBytesAsync(path);
+        var abandoned = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllBytesAsync(abandoned, good.AsSpan(0, good.Length / 2).ToArray());
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - TimeSpan.FromHours(2));
+
+        using (var index = await ClipVectorIndex.OpenAsync(store, Model, EmbeddingPrecision.Float16, log))
+        {
+            index.Count.Should().Be(20, "the renamed file is the whole one; a half-written temporary file is never opened");
+            log.Messages.Should().BeEmpty();
+        }
+
+        await store.WriteAsync([Image("/photos/more.jpg", Embedding(UnitVector(new Random(4))))]);
+        using var rebuilt = await ClipVectorIndex.OpenAsync(store, Model, EmbeddingPrecision.Float16, log);
+
+        rebuilt.Count.Should().Be(21);
+        File.Exists(abandoned).Should().BeFalse("a temporary file older than any running build is deleted");
+        Directory.GetFiles(store.VectorFileDirectory, "*.tmp-*").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_file_of_an_index_whose_writer_did_not_raise_the_generation_is_still_stale_by_its_rows()
     {
         await using var store = directory.Open();
