@@ -100,13 +100,17 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         }
 
         var fetchTime = clock.Elapsed - parseTime - candidatesTime;
-        var fused = clip is not null && options.Fusion.Method != FusionMethod.Off;
+
+        // One version of the vectors for the whole search; a following channel may renew them meanwhile. A channel
+        // with nothing embedded yet (following an index being filled) searches by text alone, as without one.
+        using var vectors = clip is not null && options.Fusion.Method != FusionMethod.Off ? await clip.AcquireAsync(cancellationToken).ConfigureAwait(false) : null;
+        var fused = vectors is { Vectors.Count: > 0 };
         var scored = Rank(compiled, byImage, fused ? double.Epsilon : options.MinScore, options, cancellationToken);
         scored.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.ImageId.CompareTo(b.ImageId));
         var scoreTime = clock.Elapsed - parseTime - candidatesTime - fetchTime;
         if (fused)
         {
-            return await FusedAsync(parsed, compiled, scored, byImage, wholeImages, candidateLines, options, clock, cancellationToken).ConfigureAwait(false);
+            return await FusedAsync(parsed, compiled, scored, byImage, wholeImages, candidateLines, vectors!.Vectors, options, clock, cancellationToken).ConfigureAwait(false);
         }
 
         var page = scored.Skip(options.Offset).Take(options.Top).ToList();
@@ -223,11 +227,12 @@ public sealed class Searcher(IIndexStore store, QueryParser parser, ImageScorer 
         Dictionary<long, List<CandidateLine>> byImage,
         bool wholeImages,
         int candidateLines,
+        ClipVectorIndex vectors,
         SearchOptions options,
         Stopwatch clock,
         CancellationToken cancellationToken)
     {
-        var scan = clip!.Scan(parsed, cancellationToken);
+        var scan = vectors.Scan(clip!.Embed(parsed, cancellationToken));
         var fused = ScoreFusion.Fuse(scored, scan, options.Fusion, options.MinScore, options.Offset + options.Top);
         var page = fused.Skip(options.Offset).Take(options.Top).ToList();
         var textPage = page.Where(f => f.Channels.Text is > 0).Select(f => (f.ImageId, f.Channels.Text!.Value)).ToList();

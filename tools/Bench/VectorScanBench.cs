@@ -9,7 +9,11 @@ namespace Retrieval.Bench;
 /// <summary>
 /// Exact CLIP vector scan, single thread: synthetic random unit vectors (5 regions an image) at each size and
 /// precision, median ms per query over several queries after a warm-up, and bytes per region.
-/// <c>vector-scan [--sizes 100000,1000000] [--width 512] [--queries 20]</c>
+/// <c>vector-scan [--sizes 100000,1000000] [--width 512] [--queries 20]</c> scans in-memory indexes built in the process;
+/// with <c>--index DIR [--precisions float16,float32,int8]</c> the vectors are stored in a real index at DIR (kept for
+/// the next run) and the in-memory path is compared with the memory-mapped vector file (<see cref="VectorFileBench"/>);
+/// <c>--index DIR --open mapped|memory --rows N [--precision float16]</c> measures one open in this process (start-up
+/// time, resident memory): run it in a fresh process per path.
 /// </summary>
 public sealed class VectorScanBench : IBenchCommand
 {
@@ -22,6 +26,18 @@ public sealed class VectorScanBench : IBenchCommand
         var sizes = (Option(args, "--sizes") ?? "100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var width = int.Parse(Option(args, "--width") ?? "512", CultureInfo.InvariantCulture);
         var queries = int.Parse(Option(args, "--queries") ?? "20", CultureInfo.InvariantCulture);
+        if (Option(args, "--index") is { } directory)
+        {
+            if (Option(args, "--open") is { } open)
+            {
+                var rows = int.Parse(Option(args, "--rows") ?? "1000000", CultureInfo.InvariantCulture);
+                return VectorFileBench.OpenOnceAsync(directory, rows, width, Precision(Option(args, "--precision") ?? "float16"), open == "mapped", cancellationToken);
+            }
+
+            var precisions = (Option(args, "--precisions") ?? "float16,float32,int8").Split(',').Select(Precision).ToList();
+            return VectorFileBench.RunAsync(directory, sizes, width, queries, precisions, cancellationToken);
+        }
+
         Console.WriteLine($"# vector-scan bench: width {width}, {queries} queries, single thread, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}");
         Console.WriteLine("rows\tprecision\tbytes/row\tmedian ms/query\tbest ms/query\tcpu ms/query (mean)");
         var random = new Random(11);
@@ -63,6 +79,8 @@ public sealed class VectorScanBench : IBenchCommand
 
         return Task.FromResult(0);
     }
+
+    private static EmbeddingPrecision Precision(string name) => Enum.Parse<EmbeddingPrecision>(name, ignoreCase: true);
 
     private static void Fill(Random random, float[] vector)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Retrieval.Indexer.Cli;
+using Retrieval.Models.Clip;
 using Retrieval.Models.Onnx;
 using Retrieval.Search.Store;
 using Retrieval.Search.Vectors;
@@ -21,9 +22,10 @@ internal static class ModelsCommand
     public static async Task<int> AddClipAsync(string modelDirectory, string indexDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ClipModelRegistration registration;
+        ClipModelFingerprint fingerprint;
         try
         {
-            registration = ClipModelRegistration.Inspect(modelDirectory, cancellationToken);
+            registration = ClipModelRegistration.Inspect(modelDirectory, out fingerprint, cancellationToken);
         }
         catch (ModelLoadException e)
         {
@@ -33,6 +35,7 @@ internal static class ModelsCommand
 
         await using var store = SqliteIndexStore.Open(new SqliteIndexOptions { Directory = indexDirectory });
         await registration.WriteAsync(store, cancellationToken).ConfigureAwait(false);
+        await ClipModelRegistration.RecordFileStampsAsync(store, fingerprint, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Registered CLIP model {registration.ModelDirectory} (id {registration.ModelId}, {registration.EmbeddingWidth}-wide) for the index at {store.Location}.").ConfigureAwait(false);
         var embedded = await ClipModelRegistration.ReadEmbeddedModelAsync(store, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(embedded is null || embedded == registration.ModelId

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Cli;
 using Retrieval.Indexer.Output;
 using Retrieval.Search;
@@ -38,9 +39,12 @@ internal static class SearchCommand
         return command;
     }
 
-    /// <summary>The index's CLIP channel when fusion is on and the index has one (a registered model and its embeddings); else null.</summary>
-    public static async Task<ClipChannel?> OpenClipAsync(IIndexStore store, FusionOptions fusion, CancellationToken cancellationToken) =>
-        fusion.Method == FusionMethod.Off ? null : await ClipChannel.OpenAsync(store, cancellationToken: cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// The index's CLIP channel when fusion is on and the index has one (a registered model and its embeddings); else null.
+    /// <paramref name="follow"/> (a server) keeps it following the index (<see cref="ClipChannelOptions.Follow"/>).
+    /// </summary>
+    public static async Task<ClipChannel?> OpenClipAsync(IIndexStore store, FusionOptions fusion, CancellationToken cancellationToken, ILogger? logger = null, bool follow = false) =>
+        fusion.Method == FusionMethod.Off ? null : await ClipChannel.OpenAsync(store, new ClipChannelOptions { Follow = follow }, logger, cancellationToken).ConfigureAwait(false);
 
     private static async Task<int> RunAsync(string? query, string? queriesFile, string location, double? wordSimilarity, SearchOptions options, bool json, CancellationToken cancellationToken)
     {
@@ -59,7 +63,8 @@ internal static class SearchCommand
         }
 
         await using var store = await IndexStoreFactory.OpenAsync(parsed, readOnly: true, rebuild: false, p => p with { WordSimilarityThreshold = wordSimilarity }, cancellationToken).ConfigureAwait(false);
-        using var clip = await OpenClipAsync(store, options.Fusion, cancellationToken).ConfigureAwait(false);
+        using var logging = ConsoleLogging.Create(quiet: true);
+        using var clip = await OpenClipAsync(store, options.Fusion, cancellationToken, logging.CreateLogger("Retrieval.Search.Vectors")).ConfigureAwait(false);
         var searcher = Searcher.Create(store, clip);
         if (queriesFile is not null)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Retrieval.Indexer.Cli;
 using Retrieval.Indexer.Pipeline;
 using Retrieval.Indexer.Server;
@@ -74,6 +75,7 @@ internal static class ServeCommand
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = !parse.GetValue(keepOrientation) },
                 ModelsDirectory = parse.GetValue(models),
                 Prune = true,
+                EmbedWhenRegistered = true,
             };
             var watchRequest = folders.Length == 0 ? null : new WatchRequest(folders, TimeSpan.FromSeconds(parse.GetValue(rescan)), TimeSpan.FromMilliseconds(parse.GetValue(debounce)));
             return RunAsync(options, indexing, watchRequest, ct);
@@ -114,8 +116,10 @@ internal static class ServeCommand
 
         await using (store)
         {
-            // The CLIP channel is a snapshot of the embeddings at start: restart to see what `index --embed` adds later.
-            using var clip = await SearchCommand.OpenClipAsync(store, options.Fusion, cancellationToken);
+            // The CLIP channel follows the index: embeddings that `index --embed` (or this server's watcher) adds or removes
+            // are searched from the next query on. A model registered after the server started needs a restart.
+            using var logging = ConsoleLogging.Create(quiet: false, LogLevel.Information);
+            using var clip = await SearchCommand.OpenClipAsync(store, options.Fusion, cancellationToken, logging.CreateLogger("Retrieval.Search.Vectors"), follow: true);
             await using var app = RetrievalServer.Build(
                 options,
                 store,

@@ -40,6 +40,7 @@ internal static class WatchCommand
                 Decode = ImageDecodeOptions.Default with { ApplyOrientation = !parse.GetValue(keepOrientation) },
                 ModelsDirectory = parse.GetValue(models),
                 Prune = true,
+                EmbedWhenRegistered = true,
             };
             var request = new WatchRequest(parse.GetRequiredValue(paths), TimeSpan.FromSeconds(parse.GetValue(rescan)), TimeSpan.FromMilliseconds(parse.GetValue(debounce)));
             return RunAsync(request, parse.GetRequiredValue(index), options, ct);

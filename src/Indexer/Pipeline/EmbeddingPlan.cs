@@ -13,7 +13,7 @@ namespace Retrieval.Indexer.Pipeline;
 /// <c>--rebuild</c>). The model is recorded in the index before anything is embedded, and every image's embeddings
 /// are committed with it, so an interrupted run resumes where it stopped. Owns the vision tower.
 /// </summary>
-internal sealed class EmbeddingPlan : IDisposable
+internal sealed partial class EmbeddingPlan : IDisposable
 {
     private readonly ClipImageEncoder encoder;
     private readonly ClipModelFingerprint fingerprint;
@@ -34,6 +34,41 @@ internal sealed class EmbeddingPlan : IDisposable
     public ClipModelRegistration Registration { get; }
 
     public string ModelId => Registration.ModelId;
+
+    public EmbeddingOptions Options => options;
+
+    /// <summary>
+    /// The plan of a run that embeds only because the index has a registered model (<see cref="IndexingOptions.EmbedWhenRegistered"/>),
+    /// or null when it has none, holds another model's embeddings, or the model cannot be used (logged: the run indexes text only).
+    /// </summary>
+    public static async Task<EmbeddingPlan?> OpenIfRegisteredAsync(IIndexStore store, IndexingOptions indexing, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        if (store is not IEmbeddingStore || await ClipModelRegistration.ReadAsync(store, cancellationToken).ConfigureAwait(false) is not { } registration)
+        {
+            return null;
+        }
+
+        var logger = loggerFactory.CreateLogger<EmbeddingPlan>();
+        var recorded = await ClipModelRegistration.ReadEmbeddedModelAsync(store, cancellationToken).ConfigureAwait(false);
+        if (recorded is not null && recorded != registration.ModelId)
+        {
+            LogOtherModel(logger, registration.ModelDirectory);
+            return null;
+        }
+
+        var precision = await store.GetSettingAsync(ClipModelRegistration.EmbeddedPrecisionKey, cancellationToken).ConfigureAwait(false) is { } text
+            && Enum.TryParse<EmbeddingPrecision>(text, ignoreCase: true, out var stored) && Enum.IsDefined(stored) ? stored : EmbeddingPrecision.Float16;
+        var embedding = new EmbeddingOptions { Precision = precision, Encoder = new ClipEncoderOptions { Onnx = indexing.Ocr.Onnx } };
+        try
+        {
+            return await OpenAsync(store, indexing with { Embedding = embedding }, loggerFactory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ModelLoadException or IndexStoreException)
+        {
+            LogNotEmbedding(logger, registration.ModelDirectory, e.Message);
+            return null;
+        }
+    }
 
     /// <summary>Opens the model to embed with. Runs before the index is (possibly) cleared by a rebuild.</summary>
     /// <exception cref="IndexStoreException">The store cannot hold embeddings added later, or no model is registered.</exception>
@@ -63,7 +98,7 @@ internal sealed class EmbeddingPlan : IDisposable
             throw new ModelLoadException($"The CLIP model registered for this index cannot be opened: {e.Message} Put the export back or register another with `retrieval models add-clip`.", e);
         }
 
-        var fingerprint = directory.ComputeFingerprint(cancellationToken);
+        var fingerprint = await ClipModelRegistration.FingerprintAsync(store, directory, record: false, cancellationToken).ConfigureAwait(false);
         if (fingerprint.Id != registration.ModelId)
         {
             throw new ModelLoadException(
@@ -122,6 +157,8 @@ internal sealed class EmbeddingPlan : IDisposable
         }
 
         await ClipModelRegistration.RecordEmbeddedModelAsync(store, fingerprint, cancellationToken).ConfigureAwait(false);
+        await ClipModelRegistration.RecordFileStampsAsync(store, fingerprint, cancellationToken).ConfigureAwait(false);
+        await store.SetSettingAsync(ClipModelRegistration.EmbeddedPrecisionKey, options.Precision.ToString(), cancellationToken).ConfigureAwait(false);
         embedded = await Store.EmbeddedImagesAsync(ModelId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -133,4 +170,10 @@ internal sealed class EmbeddingPlan : IDisposable
     public void Dispose() => encoder.Dispose();
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not embedding new images: the index holds embeddings of another CLIP model than the registered {Directory}; run `retrieval index --embed --force` to replace them")]
+    private static partial void LogOtherModel(ILogger logger, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not embedding new images with the registered CLIP model {Directory}: {Error}")]
+    private static partial void LogNotEmbedding(ILogger logger, string directory, string error);
 }

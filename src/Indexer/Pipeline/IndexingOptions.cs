@@ -56,6 +56,13 @@ public sealed record IndexingOptions
     /// </summary>
     public EmbeddingOptions? Embedding { get; init; }
 
+    /// <summary>
+    /// Watching (<c>watch</c>, <c>serve --watch</c>): when <see cref="Embedding"/> is null and the index has a registered
+    /// CLIP model whose embeddings it holds (or none yet), embed new and changed images with it too, at the precision the
+    /// index was last embedded at. A model that cannot be used is logged and the run indexes text only.
+    /// </summary>
+    public bool EmbedWhenRegistered { get; init; }
+
     public void Validate()
     {
         var errors = new List<string>();

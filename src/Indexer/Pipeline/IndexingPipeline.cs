@@ -37,6 +37,8 @@ public sealed record EmbeddingSummary(long Images, long Regions, string ModelDir
 /// item error recorded in the index and the summary, never a failed run; an unwritable index is.
 /// One run at a time: a second caller (the watcher and the server's queue share a pipeline in
 /// <c>retrieval serve</c>) waits for the first to finish, so <see cref="Status"/> describes one run.
+/// A run that finishes brings the index's CLIP vector files up to date (<see cref="VectorFileUpkeep"/>), so searchers
+/// that open them next find them current.
 /// </summary>
 public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions options, ILoggerFactory loggerFactory)
 {
@@ -63,7 +65,9 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
     {
         options.Validate();
         var catalog = ModelCatalog.Open(options.ModelsDirectory);
-        using var plan = options.Embedding is null ? null : await EmbeddingPlan.OpenAsync(store, options, loggerFactory, cancellationToken).ConfigureAwait(false);
+        using var plan = options.Embedding is not null
+            ? await EmbeddingPlan.OpenAsync(store, options, loggerFactory, cancellationToken).ConfigureAwait(false)
+            : options.EmbedWhenRegistered ? await EmbeddingPlan.OpenIfRegisteredAsync(store, options, loggerFactory, cancellationToken).ConfigureAwait(false) : null;
         await store.EnsureModelsAsync(catalog.Hashes, options.Ocr.Recognizer.Folding, options.Rebuild, cancellationToken).ConfigureAwait(false);
         if (plan is not null)
         {
@@ -113,7 +117,7 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             var recognizing = StageRunner.Run(toRecognize.Reader, (toEmbed ?? toWrite).Writer, options.RecognizeWorkers, i => Guarded("text recognition", recognizers[i].Run), token);
             var embedding = plan is null || toEmbed is null
                 ? Task.CompletedTask
-                : StageRunner.Run(toEmbed.Reader, toWrite.Writer, options.Embedding!.Workers, _ => plan.CreateStage().Run, token);
+                : StageRunner.Run(toEmbed.Reader, toWrite.Writer, plan.Options.Workers, _ => plan.CreateStage().Run, token);
             var writing = WriteAllAsync();
 
             var cancelled = false;
@@ -138,6 +142,11 @@ public sealed partial class IndexingPipeline(IIndexStore store, IndexingOptions 
             if (options.Prune && !cancelled)
             {
                 await PruneAsync(roots, seen, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!cancelled)
+            {
+                await VectorFileUpkeep.RefreshAsync(store, plan?.ModelId, logger, cancellationToken).ConfigureAwait(false);
             }
 
             var embedded = plan is null ? null : new EmbeddingSummary(Status.Embedded, Status.EmbeddedRegions, plan.Registration.ModelDirectory, plan.ModelId);

@@ -9,8 +9,8 @@ namespace Retrieval.Indexer.Server;
 /// Answers the API's searches through the one <see cref="Searcher"/>, remembering recent pages:
 /// search-as-you-type, paging back and forth and many people asking the same thing repeat queries,
 /// and a repeated query then costs a dictionary lookup instead of a ranking. An entry is used only
-/// while the index is unchanged in this process (<see cref="IndexGeneration"/>) and for at most
-/// <see cref="MaxAge"/> (the index may be written by another process). Concurrent requests for the
+/// while the index is unchanged in this process (<see cref="IndexGeneration"/>) and the CLIP channel shows the same
+/// embeddings, and for at most <see cref="MaxAge"/> (another process may write the index's text). Concurrent requests for the
 /// same page share one search. The cached answer reports the time the search took.
 /// </summary>
 internal sealed class SearchService(Searcher searcher, IndexGeneration generation)
@@ -28,7 +28,9 @@ internal sealed class SearchService(Searcher searcher, IndexGeneration generatio
     {
         var key = (query.Trim(), top, offset, fusion);
         var now = Stopwatch.GetTimestamp();
-        var current = generation.Value;
+        // A following CLIP channel renews its vectors here when another process changed the embeddings, and its
+        // generation then moves, so a page ranked with the previous vectors is not served again.
+        var current = generation.Value + (searcher.Clip is { } clip ? await clip.RefreshAsync(cancellationToken) : 0);
         if (pages.TryGetValue(key, out var entry) && (entry.Generation != current || Stopwatch.GetElapsedTime(entry.Created, now) > MaxAge))
         {
             pages.TryRemove(new KeyValuePair<(string, int, int, FusionOptions), Entry>(key, entry));

@@ -74,8 +74,11 @@ public sealed class ClipModelDirectory
     }
 
     /// <summary>SHA-256 of both towers and every side file, so an index can record which model made its embeddings.</summary>
-    public ClipModelFingerprint ComputeFingerprint(CancellationToken cancellationToken = default) =>
-        ClipModelFingerprint.Compute(Root, [TextModelPath, VisionModelPath, .. SideFiles], cancellationToken);
+    public ClipModelFingerprint ComputeFingerprint(CancellationToken cancellationToken = default) => ComputeFingerprint(null, cancellationToken);
+
+    /// <summary>As <see cref="ComputeFingerprint(CancellationToken)"/>, reusing the hashes in <paramref name="known"/> of files untouched since (same length and time).</summary>
+    public ClipModelFingerprint ComputeFingerprint(IReadOnlyCollection<ClipFileHash>? known, CancellationToken cancellationToken = default) =>
+        ClipModelFingerprint.Compute(Root, [TextModelPath, VisionModelPath, .. SideFiles], known, cancellationToken);
 
     private static ClipModelDirectory OpenHuggingFace(string root, string modelFolder)
     {

@@ -1,3 +1,5 @@
+using Retrieval.Models.Geometry;
+
 namespace Retrieval.Search.Store;
 
 /// <summary>The CLIP embeddings of one image as <c>retrieval index --embed</c> adds them to an image whose text is already stored.</summary>
@@ -33,6 +35,46 @@ public interface IEmbeddingStore
 
     /// <summary>Embeddings made by <paramref name="modelId"/> and the images they belong to.</summary>
     Task<EmbeddingCounts> CountEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The folder where files derived from the stored embeddings (memory-mapped vector files) are kept, or null when
+    /// the store has none and they are read into memory instead.
+    /// </summary>
+    string? VectorFileDirectory { get; }
+
+    /// <summary>
+    /// A number raised in the same transaction as any change to the stored embeddings of any model (added, replaced,
+    /// deleted, or deleted with their image); one cheap read, for a long-running searcher that follows the index.
+    /// </summary>
+    Task<long> GetEmbeddingGenerationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The generation, rows and largest row id of <paramref name="modelId"/>'s embeddings, from one snapshot.</summary>
+    Task<EmbeddingState> GetEmbeddingStateAsync(string modelId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens one snapshot of <paramref name="modelId"/>'s embeddings to read as stored (what a vector file is built from):
+    /// its <see cref="EmbeddingState"/>, and the rows grouped by image. Dispose it to end the snapshot.
+    /// </summary>
+    Task<IEmbeddingRowReader> OpenEmbeddingRowsAsync(string modelId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// What tells a file derived from one model's embeddings whether it is current: the store's embedding generation,
+/// and the model's row count and largest row id (row ids are never reused, so together they change whenever the
+/// rows do, even if a writer failed to raise the generation).
+/// </summary>
+public sealed record EmbeddingState(long Generation, long Rows, long MaxId);
+
+/// <summary>One stored embedding row with its vector as stored (<see cref="EmbeddingCodec"/> bytes, not decoded).</summary>
+public sealed record StoredVectorRow(long Id, long ImageId, Quad? Region, EmbeddingPrecision Precision, int Dimension, byte[] Vector);
+
+/// <summary>One read snapshot of a model's embeddings (<see cref="IEmbeddingStore.OpenEmbeddingRowsAsync"/>).</summary>
+public interface IEmbeddingRowReader : IAsyncDisposable
+{
+    EmbeddingState State { get; }
+
+    /// <summary>Every row, grouped by image in image id order, an image's rows in id order. Read once.</summary>
+    IAsyncEnumerable<StoredVectorRow> ReadAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>How many embeddings one model has in an index, and over how many images.</summary>

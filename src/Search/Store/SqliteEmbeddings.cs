@@ -5,7 +5,8 @@ namespace Retrieval.Search.Store;
 
 /// <summary>
 /// The SQL of <see cref="IEmbeddingStore"/> on the SQLite index: reads on a reader connection, writes on the single
-/// writer connection (the caller serializes them), each write one IMMEDIATE transaction.
+/// writer connection (the caller serializes them), each write one IMMEDIATE transaction that raises the embedding
+/// generation when it changed anything.
 /// </summary>
 internal static class SqliteEmbeddings
 {
@@ -49,6 +50,16 @@ internal static class SqliteEmbeddings
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new EmbeddingCounts(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    public static EmbeddingState State(SqliteConnection connection, SqliteTransaction? transaction, string modelId)
+    {
+        var generation = SqliteSchema.ReadMetaLong(connection, transaction, SqliteSchema.EmbeddingGenerationKey) ?? 0;
+        using var command = SqliteSchema.Command(connection, transaction, "SELECT count(*), coalesce(max(id), 0) FROM embeddings WHERE model_id = $model");
+        command.Parameters.AddWithValue("$model", modelId);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new EmbeddingState(generation, reader.GetInt64(0), reader.GetInt64(1));
     }
 
     public static int Replace(SqliteConnection connection, IReadOnlyList<ImageEmbeddings> batch, CancellationToken cancellationToken)
@@ -109,6 +120,11 @@ internal static class SqliteEmbeddings
             written++;
         }
 
+        if (written > 0)
+        {
+            SqliteSchema.BumpEmbeddingGeneration(connection, transaction);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         SqliteCommit.Commit(transaction);
         return written;
@@ -125,6 +141,11 @@ internal static class SqliteEmbeddings
         }
 
         long deleted = command.ExecuteNonQuery();
+        if (deleted > 0)
+        {
+            SqliteSchema.BumpEmbeddingGeneration(connection, transaction);
+        }
+
         SqliteCommit.Commit(transaction);
         return deleted;
     }

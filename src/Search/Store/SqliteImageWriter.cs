@@ -7,7 +7,8 @@ namespace Retrieval.Search.Store;
 /// <summary>
 /// The write side of the SQLite index, on the single writer connection (the caller serializes
 /// calls). Each public method is one IMMEDIATE transaction; an exception anywhere rolls the whole
-/// call back, so a batch is stored entirely or not at all.
+/// call back, so a batch is stored entirely or not at all. A call that adds or removes embeddings (directly, or by
+/// replacing or deleting an image that had some) raises the embedding generation in the same transaction.
 /// </summary>
 internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlternativesOptions alternatives)
 {
@@ -23,10 +24,16 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
         using var transaction = connection.BeginTransaction(deferred: false);
         using var commands = new WriteCommands(connection, transaction);
         var now = DateTimeOffset.UtcNow.UtcTicks;
+        var embeddingsChanged = false;
         foreach (var document in batch)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ids.Add(WriteImage(commands, document, now));
+            ids.Add(WriteImage(commands, document, now, ref embeddingsChanged));
+        }
+
+        if (embeddingsChanged)
+        {
+            SqliteSchema.BumpEmbeddingGeneration(connection, transaction);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -40,7 +47,7 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
     public int DeletePaths(IReadOnlyList<string> paths, CancellationToken cancellationToken) =>
         DeleteWhere("path IN (SELECT value FROM json_each($values))", JsonSerializer.Serialize(paths), cancellationToken);
 
-    /// <summary>Drops and recreates everything (any schema version), keeping id counters.</summary>
+    /// <summary>Drops and recreates everything (any schema version), keeping id counters and raising the embedding generation.</summary>
     public void Clear()
     {
         // PRAGMA foreign_keys is ignored inside a transaction, so it is switched around it.
@@ -48,7 +55,17 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
         try
         {
             using var transaction = connection.BeginTransaction(deferred: false);
+            var hasMeta = SqliteSchema.Scalar<long>(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") != 0;
+            var generation = hasMeta ? SqliteSchema.ReadMeta(connection, transaction, SqliteSchema.EmbeddingGenerationKey) : null;
             SqliteSchema.DropAll(connection, transaction);
+
+            // Vector files made before the rebuild must not match the rebuilt index, even when it ends with as many rows.
+            if (generation is not null)
+            {
+                SqliteSchema.WriteMeta(connection, transaction, SqliteSchema.EmbeddingGenerationKey, generation);
+            }
+
+            SqliteSchema.BumpEmbeddingGeneration(connection, transaction);
             SqliteCommit.Commit(transaction);
         }
         finally
@@ -61,6 +78,15 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var transaction = connection.BeginTransaction(deferred: false);
+        using (var embedded = SqliteSchema.Command(connection, transaction, $"SELECT EXISTS (SELECT 1 FROM embeddings WHERE image_id IN (SELECT id FROM images WHERE {condition}))"))
+        {
+            embedded.Parameters.AddWithValue("$values", json);
+            if ((long)embedded.ExecuteScalar()! != 0)
+            {
+                SqliteSchema.BumpEmbeddingGeneration(connection, transaction);
+            }
+        }
+
         using var command = SqliteSchema.Command(connection, transaction, $"DELETE FROM images WHERE {condition}");
         command.Parameters.AddWithValue("$values", json);
         var deleted = command.ExecuteNonQuery();
@@ -69,9 +95,16 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
         return deleted;
     }
 
-    private long WriteImage(WriteCommands commands, ImageDocument document, long now)
+    private long WriteImage(WriteCommands commands, ImageDocument document, long now, ref bool embeddingsChanged)
     {
         var key = StoreCodecs.FrameKey(document.Key.FrameTime);
+        if (!embeddingsChanged)
+        {
+            commands.HadEmbeddings.Parameters["$path"].Value = document.Key.Path;
+            commands.HadEmbeddings.Parameters["$frame"].Value = key;
+            embeddingsChanged = document.Embeddings.Count > 0 || (long)commands.HadEmbeddings.ExecuteScalar()! != 0;
+        }
+
         commands.DeleteKey.Parameters["$path"].Value = document.Key.Path;
         commands.DeleteKey.Parameters["$frame"].Value = key;
         commands.DeleteKey.ExecuteNonQuery();
@@ -169,6 +202,10 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
                 return command;
             }
 
+            HadEmbeddings = Make(
+                "SELECT EXISTS (SELECT 1 FROM images i JOIN embeddings e ON e.image_id = i.id WHERE i.path = $path AND i.frame_ticks = $frame)",
+                "$path",
+                "$frame");
             DeleteKey = Make("DELETE FROM images WHERE path = $path AND frame_ticks = $frame", "$path", "$frame");
             InsertImage = Make(
                 """
@@ -190,6 +227,8 @@ internal sealed class SqliteImageWriter(SqliteConnection connection, LatticeAlte
                 "INSERT INTO embeddings (image_id, owner_kind, line_id, region, model_id, dim, precision, vector) VALUES ($image, $owner, $line, $region, $model, $dim, $precision, $vector)",
                 "$image", "$owner", "$line", "$region", "$model", "$dim", "$precision", "$vector");
         }
+
+        public SqliteCommand HadEmbeddings { get; }
 
         public SqliteCommand DeleteKey { get; }
 

@@ -226,6 +226,44 @@ public sealed class SqliteIndexStore : IIndexStore, IEmbeddingStore
         return ReadAsync(connection => SqliteEmbeddings.CountAsync(connection, modelId, cancellationToken), cancellationToken);
     }
 
+    /// <summary>The index directory: vector files live in its <c>embeddings/</c> folder.</summary>
+    public string VectorFileDirectory => Path.Combine(Location, "embeddings");
+
+    public Task<long> GetEmbeddingGenerationAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(connection => Task.FromResult(SqliteSchema.ReadMetaLong(connection, null, SqliteSchema.EmbeddingGenerationKey) ?? 0), cancellationToken);
+
+    public Task<EmbeddingState> GetEmbeddingStateAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        return ReadAsync(
+            connection =>
+            {
+                // Counted through the reader's memory map, the model index's pages (spread among a gigabyte of vector rows)
+                // would each map their neighbours too, some hundreds of MB of shared file cache counted into this process's
+                // resident memory at every open; SQLite's own small page cache reads them instead. The next open of this
+                // pooled connection sets the map again.
+                SqliteSchema.Execute(connection, null, "PRAGMA mmap_size = 0");
+                using var transaction = connection.BeginTransaction(deferred: true);
+                return Task.FromResult(SqliteEmbeddings.State(connection, transaction, modelId));
+            },
+            cancellationToken);
+    }
+
+    public Task<IEmbeddingRowReader> OpenEmbeddingRowsAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var connection = OpenReader();
+        try
+        {
+            return Task.FromResult<IEmbeddingRowReader>(SqliteEmbeddingRows.Open(connection, modelId));
+        }
+        catch (SqliteException e)
+        {
+            throw connections.Translate(e);
+        }
+    }
+
     public Task<IReadOnlyList<LineCandidate>> CandidateLinesAsync(string term, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(term);

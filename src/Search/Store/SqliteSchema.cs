@@ -106,6 +106,13 @@ internal static class SqliteSchema
     public const string FoldingKey = "text_folding";
     public const string CreatedKey = "created_ticks";
 
+    /// <summary>
+    /// A counter raised in the same transaction as any change to the embeddings table (rows added, replaced, or deleted
+    /// with their image); absent means 0. Files derived from the embeddings (the memory-mapped vector files) record the
+    /// value they were made at, so a reader tells at once whether they are current. Kept across a rebuild.
+    /// </summary>
+    public const string EmbeddingGenerationKey = "embedding_generation";
+
     /// <summary>User-visible settings (<see cref="IIndexStore.GetSettingAsync"/>) share the meta table under this prefix, so they never clash with the keys above.</summary>
     public static string SettingKey(string key) => "setting." + key;
 
@@ -238,6 +245,17 @@ internal static class SqliteSchema
         using var command = Command(connection, transaction, "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Raises <see cref="EmbeddingGenerationKey"/> by one inside the caller's write transaction.</summary>
+    public static void BumpEmbeddingGeneration(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = Command(
+            connection,
+            transaction,
+            "INSERT INTO meta (key, value) VALUES ($key, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+        command.Parameters.AddWithValue("$key", EmbeddingGenerationKey);
         command.ExecuteNonQuery();
     }
 

@@ -18,15 +18,56 @@ public sealed record ClipModelRegistration(string ModelDirectory, string ModelId
     /// <summary>The fingerprint id of the model whose embeddings the index holds (set by <c>index --embed</c>).</summary>
     public const string EmbeddedModelKey = "clip.embedded_model_id";
 
+    /// <summary>The precision <c>index --embed</c> last stored embeddings at (watching embeds new images at it too).</summary>
+    public const string EmbeddedPrecisionKey = "clip.embedded_precision";
+
     /// <summary>The files (relative path, length, SHA-256; one per line) of that model, for the record.</summary>
     public const string EmbeddedFilesKey = "clip.embedded_model_files";
 
+    /// <summary>
+    /// Each file of the registered model with its length, last write time and SHA-256 (one per line), so later
+    /// fingerprints of the same export hash only the files that were touched since (<see cref="FingerprintAsync"/>).
+    /// </summary>
+    public const string FileStampsKey = "clip.model_file_stamps";
+
     /// <summary>Validates the export in <paramref name="directory"/> by opening both towers (so a broken export fails here, not at search time).</summary>
     /// <exception cref="Retrieval.Models.Onnx.ModelLoadException">The directory is not a usable CLIP export; the message says what is wrong.</exception>
-    public static ClipModelRegistration Inspect(string directory, CancellationToken cancellationToken = default)
+    public static ClipModelRegistration Inspect(string directory, CancellationToken cancellationToken = default) => Inspect(directory, out _, cancellationToken);
+
+    /// <summary>As <see cref="Inspect(string, CancellationToken)"/>, also giving the fingerprint it computed (to record with <see cref="RecordFileStampsAsync"/>).</summary>
+    public static ClipModelRegistration Inspect(string directory, out ClipModelFingerprint fingerprint, CancellationToken cancellationToken = default)
     {
         using var model = ClipModel.Open(directory, cancellationToken: cancellationToken);
+        fingerprint = model.Fingerprint;
         return new ClipModelRegistration(model.Directory.Root, model.Fingerprint.Id, model.EmbeddingWidth);
+    }
+
+    /// <summary>
+    /// The fingerprint of the export in <paramref name="directory"/>, reading again only the files whose length or last
+    /// write time differ from the stamps recorded in the index (a search would otherwise hash hundreds of megabytes
+    /// each time it opens the channel). With <paramref name="record"/> the new stamps are written back when they changed.
+    /// </summary>
+    public static async Task<ClipModelFingerprint> FingerprintAsync(IIndexStore store, ClipModelDirectory directory, bool record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(directory);
+        var stamps = ParseStamps(await store.GetSettingAsync(FileStampsKey, cancellationToken).ConfigureAwait(false));
+        var fingerprint = directory.ComputeFingerprint(stamps, cancellationToken);
+        if (record && !fingerprint.Files.SequenceEqual(stamps))
+        {
+            await RecordFileStampsAsync(store, fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return fingerprint;
+    }
+
+    /// <summary>Records the stamps of <paramref name="fingerprint"/>'s files for <see cref="FingerprintAsync"/>.</summary>
+    public static Task RecordFileStampsAsync(IIndexStore store, ClipModelFingerprint fingerprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var lines = fingerprint.Files.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.RelativePath}\t{f.Length}\t{f.ModifiedTicks}\t{f.Sha256}"));
+        return store.SetSettingAsync(FileStampsKey, string.Join('\n', lines), cancellationToken);
     }
 
     /// <summary>The registration recorded in <paramref name="store"/>, or null when the index has none (or only part of one).</summary>
@@ -56,6 +97,23 @@ public sealed record ClipModelRegistration(string ModelDirectory, string ModelId
         var files = string.Join('\n', fingerprint.Files.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.RelativePath}\t{f.Length}\t{f.Sha256}")));
         await store.SetSettingAsync(EmbeddedFilesKey, files, cancellationToken).ConfigureAwait(false);
         await store.SetSettingAsync(EmbeddedModelKey, fingerprint.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<ClipFileHash> ParseStamps(string? text)
+    {
+        var stamps = new List<ClipFileHash>();
+        foreach (var line in (text ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split('\t');
+            if (fields.Length == 4
+                && long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var length)
+                && long.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks))
+            {
+                stamps.Add(new ClipFileHash(fields[0], length, fields[3]) { ModifiedTicks = ticks });
+            }
+        }
+
+        return stamps;
     }
 
     /// <summary>Records this registration in <paramref name="store"/>, replacing any earlier one (embeddings of another model stay stored but unused).</summary>

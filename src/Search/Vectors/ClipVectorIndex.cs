@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Microsoft.Extensions.Logging;
 using Retrieval.Models.Geometry;
 using Retrieval.Search.Store;
 
@@ -8,53 +8,43 @@ namespace Retrieval.Search.Vectors;
 public readonly record struct ClipVectorHit(long ImageId, float Similarity, int Row);
 
 /// <summary>
-/// Every CLIP embedding of one model in one contiguous in-memory matrix (float32, or float16 at half the memory),
-/// scanned exactly: a query is dotted with every row (vectors are unit length, so the dot is the cosine) and each
-/// image scores the maximum over its rows, so an image matches through its whole-image embedding or any text region.
-/// Thread-safe for concurrent <see cref="Search"/> calls once built. Single-threaded per query by design: the scan
-/// is memory-bound and the server runs queries side by side.
+/// Every CLIP embedding of one model, scanned exactly: a query is dotted with every row (vectors are unit length, so
+/// the dot is the cosine) and each image scores the maximum over its rows, so an image matches through its
+/// whole-image embedding or any text region. The rows are either one contiguous in-memory matrix (float32, or
+/// float16 at half the memory; <see cref="LoadAsync"/>, <see cref="ClipVectorIndexBuilder"/>) or a memory-mapped
+/// vector file in the index directory (<see cref="OpenAsync"/>: float16, float32, or int8 with a scale per row), which
+/// the scan reads in place. Both give the same hits for the same precision. Thread-safe for concurrent
+/// <see cref="Search"/> calls once built. Single-threaded per query by design: the scan is memory-bound and the server
+/// runs queries side by side. Dispose a mapped index to unmap its file (a scan still running finishes first).
 /// </summary>
-public sealed class ClipVectorIndex
+public sealed class ClipVectorIndex : IDisposable
 {
-    private const int HalfBlockRows = 64;
-    private readonly float[]? singles;
-    private readonly Half[]? halves;
-    private readonly int[] rowImage;
-    private readonly Quad?[] rowRegions;
-    private readonly long[] imageIds;
-    private readonly Dictionary<long, int> imageIndex;
+    private readonly ClipVectorRows rows;
 
-    internal ClipVectorIndex(int width, float[]? singles, Half[]? halves, int[] rowImage, Quad?[] rowRegions, long[] imageIds)
+    internal ClipVectorIndex(ClipVectorRows rows)
     {
-        Width = width;
-        this.singles = singles;
-        this.halves = halves;
-        this.rowImage = rowImage;
-        this.rowRegions = rowRegions;
-        this.imageIds = imageIds;
-        imageIndex = new Dictionary<long, int>(imageIds.Length);
-        for (var i = 0; i < imageIds.Length; i++)
-        {
-            imageIndex[imageIds[i]] = i;
-        }
+        this.rows = rows;
     }
 
-    public int Width { get; }
+    public int Width => rows.Width;
 
     /// <summary>Stored rows (image and region embeddings together).</summary>
-    public int Count => rowImage.Length;
+    public int Count => rows.Count;
 
-    public int ImageCount => imageIds.Length;
+    public int ImageCount => rows.ImageCount;
 
-    public EmbeddingPrecision Precision => halves is null ? EmbeddingPrecision.Float32 : EmbeddingPrecision.Float16;
+    public EmbeddingPrecision Precision => rows.Precision;
 
-    /// <summary>Bytes of memory a row costs: the vector, its image index and its region (a nullable quad).</summary>
-    public int BytesPerRow => (Width * (halves is null ? sizeof(float) : 2)) + sizeof(int) + RegionBytes;
+    /// <summary>
+    /// Bytes a row costs: in memory the vector, its image index and its region (a nullable quad); mapped, the row's
+    /// vector (padded to 64 bytes), its region and its int8 scale in the file.
+    /// </summary>
+    public int BytesPerRow => rows.BytesPerRow;
 
-    /// <summary>What a row's region costs in memory (an optional 8-float quad).</summary>
-    internal static int RegionBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<Quad?>();
+    /// <summary>The vector file the index scans in place, or null when its rows are in memory.</summary>
+    public string? FilePath => rows.FilePath;
 
-    /// <summary>Loads every embedding of <paramref name="modelId"/> from the store, kept at <paramref name="precision"/>.</summary>
+    /// <summary>Loads every embedding of <paramref name="modelId"/> from the store into memory, kept at <paramref name="precision"/>.</summary>
     /// <exception cref="InvalidDataException">A stored vector's width differs from the others.</exception>
     public static async Task<ClipVectorIndex> LoadAsync(IIndexStore store, string modelId, EmbeddingPrecision precision, CancellationToken cancellationToken = default)
     {
@@ -69,6 +59,15 @@ public sealed class ClipVectorIndex
         return (builder ?? new ClipVectorIndexBuilder(1, precision)).Build();
     }
 
+    /// <summary>
+    /// Every embedding of <paramref name="modelId"/>, scanned from the index's vector file at <paramref name="precision"/>
+    /// (<see cref="ClipVectorFiles"/>): the file is used when it is current, and rebuilt from the store first when it is
+    /// missing, stale or damaged (logged). A store without vector files, or a folder that cannot take one, gives the
+    /// in-memory index of <see cref="LoadAsync"/> (at float16 when int8 is asked for).
+    /// </summary>
+    public static Task<ClipVectorIndex> OpenAsync(IIndexStore store, string modelId, EmbeddingPrecision precision, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        new ClipVectorFiles(logger).OpenAsync(store, modelId, precision, cancellationToken);
+
     /// <summary>The <paramref name="top"/> images with the highest similarity to <paramref name="query"/> (unit length), best first, ties by image id.</summary>
     public IReadOnlyList<ClipVectorHit> Search(ReadOnlySpan<float> query, int top) => Scan(query).Top(top);
 
@@ -80,64 +79,21 @@ public sealed class ClipVectorIndex
             throw new ArgumentException($"The query has {query.Length} components; this index holds {Width}-wide vectors. Embed it with the registered CLIP model.", nameof(query));
         }
 
-        var best = new float[imageIds.Length];
-        var bestRow = new int[imageIds.Length];
+        var best = new float[rows.ImageCount];
+        var bestRow = new int[rows.ImageCount];
         Array.Fill(best, float.NegativeInfinity);
-        if (halves is null)
-        {
-            ScanSingles(query, best, bestRow);
-        }
-        else
-        {
-            ScanHalves(query, best, bestRow);
-        }
-
+        rows.ScanInto(query, best, bestRow);
         return new ClipScan(this, best, bestRow);
     }
 
     /// <summary>The region of a row (null for a whole-image row).</summary>
-    public Quad? Region(int row) => rowRegions[row];
+    public Quad? Region(int row) => rows.Region(row);
 
-    internal long ImageId(int image) => imageIds[image];
+    public void Dispose() => rows.Dispose();
 
-    internal bool TryGetImage(long imageId, out int image) => imageIndex.TryGetValue(imageId, out image);
+    internal long ImageId(int image) => rows.ImageId(image);
 
-    private void ScanSingles(ReadOnlySpan<float> query, float[] best, int[] bestRow)
-    {
-        var matrix = singles.AsSpan();
-        for (var row = 0; row < rowImage.Length; row++)
-        {
-            var similarity = TensorPrimitives.Dot(query, matrix.Slice(row * Width, Width));
-            Keep(row, similarity, best, bestRow);
-        }
-    }
-
-    private void ScanHalves(ReadOnlySpan<float> query, float[] best, int[] bestRow)
-    {
-        // Widening a block of rows at a time keeps the float copy in L1/L2 and lets the conversion vectorize (F16C).
-        var block = new float[HalfBlockRows * Width];
-        var matrix = halves.AsSpan();
-        for (var start = 0; start < rowImage.Length; start += HalfBlockRows)
-        {
-            var rows = Math.Min(HalfBlockRows, rowImage.Length - start);
-            var widened = block.AsSpan(0, rows * Width);
-            TensorPrimitives.ConvertToSingle(matrix.Slice(start * Width, rows * Width), widened);
-            for (var i = 0; i < rows; i++)
-            {
-                Keep(start + i, TensorPrimitives.Dot(query, widened.Slice(i * Width, Width)), best, bestRow);
-            }
-        }
-    }
-
-    private void Keep(int row, float similarity, float[] best, int[] bestRow)
-    {
-        var image = rowImage[row];
-        if (similarity > best[image])
-        {
-            best[image] = similarity;
-            bestRow[image] = row;
-        }
-    }
+    internal bool TryGetImage(long imageId, out int image) => rows.TryGetImage(imageId, out image);
 
     internal List<ClipVectorHit> TopImages(float[] best, int[] bestRow, int top)
     {
@@ -150,21 +106,25 @@ public sealed class ClipVectorIndex
                 continue;
             }
 
-            var priority = (best[image], -imageIds[image]);
             if (queue.Count < top)
             {
-                queue.Enqueue(image, priority);
+                queue.Enqueue(image, (best[image], -rows.ImageId(image)));
             }
-            else if (queue.TryPeek(out _, out var worst) && priority.CompareTo(worst) > 0)
+            else if (queue.TryPeek(out _, out var worst) && best[image] >= worst.Similarity)
             {
-                queue.DequeueEnqueue(image, priority);
+                // Only a contender needs its id (a mapped index reads it from the file): for the tie-break.
+                var priority = (best[image], -rows.ImageId(image));
+                if (priority.CompareTo(worst) > 0)
+                {
+                    queue.DequeueEnqueue(image, priority);
+                }
             }
         }
 
         var hits = new List<ClipVectorHit>(queue.Count);
         while (queue.TryDequeue(out var image, out _))
         {
-            hits.Add(new ClipVectorHit(imageIds[image], best[image], bestRow[image]));
+            hits.Add(new ClipVectorHit(rows.ImageId(image), best[image], bestRow[image]));
         }
 
         hits.Reverse();

@@ -78,8 +78,8 @@ public sealed class ClipVectorIndexBuilder
     {
         var length = rowImage.Count * Width;
         return precision == EmbeddingPrecision.Float16
-            ? new ClipVectorIndex(Width, null, Trimmed(halves, length), [.. rowImage], [.. rowRegions], [.. imageIds])
-            : new ClipVectorIndex(Width, Trimmed(singles, length), null, [.. rowImage], [.. rowRegions], [.. imageIds]);
+            ? new ClipVectorIndex(new InMemoryClipVectors(Width, null, Trimmed(halves, length), [.. rowImage], [.. rowRegions], [.. imageIds]))
+            : new ClipVectorIndex(new InMemoryClipVectors(Width, Trimmed(singles, length), null, [.. rowImage], [.. rowRegions], [.. imageIds]));
     }
 
     private static T[] Grown<T>(T[] array, int needed)
