@@ -82,7 +82,7 @@ internal static class ReadCommand
 
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(results, ReadJsonContext.Default.ListReadImageJson));
+            Console.Out.WriteLine(JsonSerializer.Serialize(results, ReadableJson));
         }
 
         var failed = results.Count(r => r.Error is not null);
@@ -121,4 +121,7 @@ internal static class ReadCommand
         var height = decoded.OrientationApplied && decoded.Orientation >= 5 ? decoded.SourceWidth : decoded.SourceHeight;
         return ReadJson.From(file, width, height, decoded.OrientationApplied, result);
     }
+
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<ReadImageJson>> ReadableJson =
+        new ReadJsonContext(CliJson.Readable(ReadJsonContext.Default.Options, indented: true)).ListReadImageJson;
 }

@@ -78,7 +78,7 @@ internal static class SearchCommand
 
                 var result = await SearchOneAsync(searcher, line, options, cancellationToken).ConfigureAwait(false);
                 failures += result.Error is null ? 0 : 1;
-                Console.Out.WriteLine(JsonSerializer.Serialize(result, SearchJsonContext.Default.SearchJson));
+                Console.Out.WriteLine(JsonSerializer.Serialize(result, Compact));
             }
 
             return failures > 0 ? 1 : 0;
@@ -111,5 +111,8 @@ internal static class SearchCommand
     }
 
     private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SearchJson> Indented =
-        new SearchJsonContext(new JsonSerializerOptions(SearchJsonContext.Default.Options) { WriteIndented = true }).SearchJson;
+        new SearchJsonContext(CliJson.Readable(SearchJsonContext.Default.Options, indented: true)).SearchJson;
+
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<SearchJson> Compact =
+        new SearchJsonContext(CliJson.Readable(SearchJsonContext.Default.Options, indented: false)).SearchJson;
 }

@@ -126,6 +126,18 @@ public sealed class SearchCommandTests(SearchCollection collection, ITestOutputH
         parse.Stderr.Should().Contain("many");
     }
 
+    [Fact]
+    public async Task Json_output_writes_non_ascii_text_as_itself()
+    {
+        var result = await CliProcess.RunAsync(["search", "café 咖啡", "--index", collection.Index, "--json"]);
+        output.WriteLine(result.ToString());
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Stdout.Should().Contain("\"query\": \"café 咖啡\"").And.NotContain("\\u");
+        using var json = JsonDocument.Parse(result.Stdout);
+        json.RootElement.GetProperty("query").GetString().Should().Be("café 咖啡");
+    }
+
     private async Task<JsonDocument> SearchJsonAsync(string query)
     {
         var result = await CliProcess.RunAsync(["search", query, "--index", collection.Index, "--json"]);
