@@ -50,6 +50,21 @@ public sealed class ReadingLattice
 
     public float BlankProbability(int step) => blank[step];
 
+    /// <summary>Blank probability of every step (length <see cref="Steps"/>), for scorers that walk all steps.</summary>
+    public ReadOnlySpan<float> BlankProbabilities => blank;
+
+    /// <summary>
+    /// Entry offsets of every step (length <see cref="Steps"/> + 1): step t owns entries
+    /// [StepStarts[t], StepStarts[t+1]) of <see cref="Symbols"/> and <see cref="Probabilities"/>.
+    /// </summary>
+    public ReadOnlySpan<int> StepStarts => stepStart;
+
+    /// <summary>The folded code point of every entry, step after step.</summary>
+    public ReadOnlySpan<int> Symbols => symbols;
+
+    /// <summary>The probability of every entry, step after step.</summary>
+    public ReadOnlySpan<float> Probabilities => probabilities;
+
     public ReadOnlySpan<int> SymbolsAt(int step) => symbols.AsSpan(stepStart[step], stepStart[step + 1] - stepStart[step]);
 
     public ReadOnlySpan<float> ProbabilitiesAt(int step) => probabilities.AsSpan(stepStart[step], stepStart[step + 1] - stepStart[step]);

@@ -72,65 +72,75 @@ internal sealed class ForwardAutomaton
     /// The probability that a path through <paramref name="emissions"/> (steps x labels) reaches
     /// "found", or ends the line in a state that accepts at the end.
     /// </summary>
+    /// <param name="totals">The sum of each emission row (see <see cref="Emissions.Fill(SpotPattern, Retrieval.Models.Text.ReadingLattice, SpottingOptions, Span{double}, Span{double})"/>).</param>
     /// <param name="negligible">States holding less mass than this are skipped at a step.</param>
-    public double Forward(ReadOnlySpan<double> emissions, int steps, int labels, double negligible)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Forward(ReadOnlySpan<double> emissions, ReadOnlySpan<double> totals, int steps, int labels, double negligible)
     {
+        if (emissions.Length < steps * labels || totals.Length < steps)
+        {
+            throw new ArgumentException("The emission table is smaller than steps x labels.", nameof(emissions));
+        }
+
         var width = states + 1; // the last slot collects each step's newly found mass
         double[]? rented = null;
         var buffer = 2 * width <= StackLimit ? stackalloc double[2 * width] : (rented = ArrayPool<double>.Shared.Rent(2 * width)).AsSpan(0, 2 * width);
         try
         {
-            var current = buffer[..width];
-            var following = buffer[width..];
-            current.Clear();
-            current[initial] = 1;
+            ref var current = ref MemoryMarshal.GetReference(buffer);
+            ref var following = ref Unsafe.Add(ref current, width);
+            for (var s = 0; s < width; s++)
+            {
+                Unsafe.Add(ref current, s) = 0;
+            }
+
+            Unsafe.Add(ref current, initial) = 1;
             var found = 0.0;
             ref var defaults = ref MemoryMarshal.GetArrayDataReference(defaultDestination);
             ref var starts = ref MemoryMarshal.GetArrayDataReference(exceptionStart);
             ref var exceptionLabels = ref MemoryMarshal.GetArrayDataReference(exceptionLabel);
             ref var exceptionTargets = ref MemoryMarshal.GetArrayDataReference(exceptionDestination);
+            ref var probability = ref MemoryMarshal.GetReference(emissions);
             for (var t = 0; t < steps; t++)
             {
-                following.Clear();
-                var row = emissions.Slice(t * labels, labels);
-                var total = 0.0;
-                foreach (var e in row)
+                for (var s = 0; s < width; s++)
                 {
-                    total += e;
+                    Unsafe.Add(ref following, s) = 0;
                 }
 
-                ref var target = ref MemoryMarshal.GetReference(following);
-                ref var probability = ref MemoryMarshal.GetReference(row);
+                var total = totals[t];
+                var begin = Unsafe.Add(ref starts, 0);
                 for (var s = 0; s < states; s++)
                 {
-                    var p = current[s];
-                    if (p < negligible)
-                    {
-                        continue;
-                    }
-
-                    var rest = total;
                     var end = Unsafe.Add(ref starts, s + 1);
-                    for (var i = Unsafe.Add(ref starts, s); i < end; i++)
+                    var p = Unsafe.Add(ref current, s);
+                    if (p >= negligible)
                     {
-                        var e = Unsafe.Add(ref probability, Unsafe.Add(ref exceptionLabels, i));
-                        rest -= e;
-                        Unsafe.Add(ref target, Unsafe.Add(ref exceptionTargets, i)) += p * e;
+                        var rest = total;
+                        for (var i = begin; i < end; i++)
+                        {
+                            var e = Unsafe.Add(ref probability, Unsafe.Add(ref exceptionLabels, i));
+                            rest -= e;
+                            Unsafe.Add(ref following, Unsafe.Add(ref exceptionTargets, i)) += p * e;
+                        }
+
+                        Unsafe.Add(ref following, Unsafe.Add(ref defaults, s)) += p * Math.Max(0, rest);
                     }
 
-                    Unsafe.Add(ref target, Unsafe.Add(ref defaults, s)) += p * Math.Max(0, rest);
+                    begin = end;
                 }
 
-                found += following[states];
-                following[states] = 0;
-                var swap = current;
-                current = following;
-                following = swap;
+                found += Unsafe.Add(ref following, states);
+                Unsafe.Add(ref following, states) = 0;
+                probability = ref Unsafe.Add(ref probability, labels);
+                ref var swap = ref current;
+                current = ref following;
+                following = ref swap;
             }
 
             foreach (var s in acceptingAtEnd)
             {
-                found += current[s];
+                found += Unsafe.Add(ref current, s);
             }
 
             return found;
