@@ -26,7 +26,6 @@ internal static class Emissions
     public static void Fill(SpotPattern pattern, ReadingLattice lattice, SpottingOptions options, Span<double> table, Span<double> totals)
     {
         var labels = pattern.LabelCount;
-        var other = pattern.OtherLabel;
         var spread = options.UnlistedSymbolSpread;
         var minimum = options.MinSymbolProbability;
         var steps = lattice.Steps;
@@ -37,7 +36,7 @@ internal static class Emissions
         }
 
         // The label of every entry first, so that the loop over steps calls nothing (a call there makes the JIT keep its sums on the stack).
-        var entries = lattice.Symbols;
+        var entries = lattice.SymbolSpan();
         var rentedLabels = ArrayPool<int>.Shared.Rent(Math.Max(1, entries.Length));
         try
         {
@@ -55,28 +54,29 @@ internal static class Emissions
         }
     }
 
+    /// <summary>
+    /// The rows, from the entries' labels. Indexing is unchecked: the lattice's constructor checked its
+    /// offsets, every label is below <paramref name="labels"/>, and the caller checked the table's size.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillRows(ReadingLattice lattice, ReadOnlySpan<int> entryLabels, Span<double> table, Span<double> totals, int labels, double spread, double minimum)
     {
         var other = labels - 1;
         var steps = lattice.Steps;
         var withTotals = !totals.IsEmpty;
-        ref var blanks = ref MemoryMarshal.GetReference(lattice.BlankProbabilities);
-        ref var starts = ref MemoryMarshal.GetReference(lattice.StepStarts);
-        ref var probabilities = ref MemoryMarshal.GetReference(lattice.Probabilities);
+        ref var blanks = ref MemoryMarshal.GetReference(lattice.BlankSpan());
+        ref var starts = ref MemoryMarshal.GetReference(lattice.StepStartSpan());
+        ref var probabilities = ref MemoryMarshal.GetReference(lattice.ProbabilitySpan());
         ref var entryLabel = ref MemoryMarshal.GetReference(entryLabels);
         ref var first = ref MemoryMarshal.GetReference(table);
         ref var total = ref MemoryMarshal.GetReference(totals);
+        table[..(steps * labels)].Clear(); // one memset instead of a short loop per row
         var begin = starts;
         for (var t = 0; t < steps; t++)
         {
             ref var row = ref Unsafe.Add(ref first, t * labels);
             var blank = (double)Unsafe.Add(ref blanks, t);
             row = blank;
-            for (var x = 1; x < labels; x++)
-            {
-                Unsafe.Add(ref row, x) = 0;
-            }
 
             var listed = blank;
             var end = Unsafe.Add(ref starts, t + 1);
