@@ -45,10 +45,23 @@ internal sealed class ForwardAutomaton
         exceptionStart = new int[count + 1];
         var exceptionLabels = new List<int>();
         var exceptionDestinations = new List<int>();
+        var uses = new int[count + 1];
         for (var s = 0; s < count; s++)
         {
-            var row = next.AsSpan(s * labels, labels).ToArray();
-            var common = row.GroupBy(d => d).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+            // The destination most labels lead to (the lowest of equals) is the default.
+            var row = next.AsSpan(s * labels, labels);
+            Array.Clear(uses);
+            foreach (var d in row)
+            {
+                uses[d]++;
+            }
+
+            var common = 0;
+            for (var d = 1; d <= count; d++)
+            {
+                common = uses[d] > uses[common] ? d : common;
+            }
+
             defaultDestination[s] = common;
             for (var x = 0; x < labels; x++)
             {
@@ -167,37 +180,42 @@ internal sealed class ForwardAutomaton
 
         block[n] = 2;
         var blocks = -1;
+        var width = labels + 1;
+        var signatures = new int[(n + 1) * width];
         while (true)
         {
-            var signatures = new Dictionary<string, int>();
-            var refined = new int[n + 1];
-            var signature = new char[labels + 1];
+            // A state's signature: its block and the blocks its labels lead to ("found" leads nowhere).
             for (var s = 0; s <= n; s++)
             {
-                // Block numbers are below the state count (at most 8193), so a char holds each.
-                signature[0] = (char)block[s];
+                var signature = signatures.AsSpan(s * width, width);
+                signature[0] = block[s];
                 for (var x = 0; x < labels; x++)
                 {
-                    signature[x + 1] = s < n ? (char)block[full.Next[(s * labels) + x]] : char.MaxValue;
+                    signature[x + 1] = s < n ? block[full.Next[(s * labels) + x]] : -1;
                 }
+            }
 
-                var key = new string(signature);
-                if (!signatures.TryGetValue(key, out var b))
+            // New blocks numbered in order of first appearance.
+            var numbers = new Dictionary<int, int>(n + 1, new SignatureComparer(signatures, width));
+            var refined = new int[n + 1];
+            for (var s = 0; s <= n; s++)
+            {
+                if (!numbers.TryGetValue(s, out var b))
                 {
-                    b = signatures.Count;
-                    signatures.Add(key, b);
+                    b = numbers.Count;
+                    numbers.Add(s, b);
                 }
 
                 refined[s] = b;
             }
 
             block = refined;
-            if (signatures.Count == blocks)
+            if (numbers.Count == blocks)
             {
                 break;
             }
 
-            blocks = signatures.Count;
+            blocks = numbers.Count;
         }
 
         // Renumber so that "found" is the last block, the slot the forward pass collects it in.
@@ -208,5 +226,18 @@ internal sealed class ForwardAutomaton
         }
 
         return (block, blocks - 1);
+    }
+
+    /// <summary>Compares states by their signature rows in a shared array, so that refinement allocates one array per round.</summary>
+    private sealed class SignatureComparer(int[] signatures, int width) : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => signatures.AsSpan(x * width, width).SequenceEqual(signatures.AsSpan(y * width, width));
+
+        public int GetHashCode(int obj)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(MemoryMarshal.AsBytes(signatures.AsSpan(obj * width, width)));
+            return hash.ToHashCode();
+        }
     }
 }
