@@ -119,6 +119,12 @@ internal static class IndexCommand
 
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         var summary = await service.Completion.ConfigureAwait(false);
+        if (!summary.Cancelled)
+        {
+            // Also for a run that found nothing new: an index written before compaction existed gets it then.
+            await store.CompactAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         SummaryOutput.Write(Console.Out, summary, (await store.GetInfoAsync(CancellationToken.None).ConfigureAwait(false)).Location);
         return (summary.Cancelled ? 130 : 0, summary);
     }

@@ -20,6 +20,7 @@ internal sealed class SearchService(Searcher searcher, IndexGeneration generatio
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<(string Query, int Top, int Offset, FusionOptions Fusion), Entry> pages = new();
+    private int trimming;
 
     public Task<SearchResponse> SearchAsync(string query, int top, int offset, CancellationToken cancellationToken) =>
         SearchAsync(query, top, offset, FusionOptions.Default, cancellationToken);
@@ -63,17 +64,29 @@ internal sealed class SearchService(Searcher searcher, IndexGeneration generatio
     private Task<SearchResponse> RankAsync(string query, int top, int offset, FusionOptions fusion) =>
         Task.Run(() => searcher.SearchAsync(query, new SearchOptions { Top = top, Offset = offset, Fusion = fusion, Parallelism = 1 }, CancellationToken.None));
 
-    /// <summary>Drops the oldest quarter when full; rare, and cheaper than keeping an exact LRU order on every hit.</summary>
+    /// <summary>
+    /// Drops the oldest quarter when full; rare, and cheaper than keeping an exact LRU order on every
+    /// hit. One request trims at a time (the others go on; the cache may pass its bound by a few
+    /// entries meanwhile), over a snapshot: sorting the live dictionary while other requests add and
+    /// remove entries met empty entries (a NullReferenceException, answered with HTTP 500).
+    /// </summary>
     private void TrimIfFull()
     {
-        if (pages.Count < MaxEntries)
+        if (pages.Count < MaxEntries || Interlocked.Exchange(ref trimming, 1) == 1)
         {
             return;
         }
 
-        foreach (var old in pages.OrderBy(p => p.Value.Created).Take(MaxEntries / 4).ToList())
+        try
         {
-            pages.TryRemove(old);
+            foreach (var old in pages.ToArray().OrderBy(p => p.Value.Created).Take(MaxEntries / 4))
+            {
+                pages.TryRemove(old);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref trimming, 0);
         }
     }
 

@@ -50,6 +50,24 @@ public sealed class ReadingLattice
 
     public float BlankProbability(int step) => blank[step];
 
+    // The four arrays whole, for scorers that walk every step. Methods rather than properties: a
+    // span-typed property breaks reflection-based comparison of the records that hold a lattice.
+
+    /// <summary>Blank probability of every step (length <see cref="Steps"/>).</summary>
+    public ReadOnlySpan<float> BlankSpan() => blank;
+
+    /// <summary>
+    /// Entry offsets of every step (length <see cref="Steps"/> + 1): step t owns entries
+    /// [StepStartSpan()[t], StepStartSpan()[t+1]) of <see cref="SymbolSpan"/> and <see cref="ProbabilitySpan"/>.
+    /// </summary>
+    public ReadOnlySpan<int> StepStartSpan() => stepStart;
+
+    /// <summary>The folded code point of every entry, step after step.</summary>
+    public ReadOnlySpan<int> SymbolSpan() => symbols;
+
+    /// <summary>The probability of every entry, step after step.</summary>
+    public ReadOnlySpan<float> ProbabilitySpan() => probabilities;
+
     public ReadOnlySpan<int> SymbolsAt(int step) => symbols.AsSpan(stepStart[step], stepStart[step + 1] - stepStart[step]);
 
     public ReadOnlySpan<float> ProbabilitiesAt(int step) => probabilities.AsSpan(stepStart[step], stepStart[step + 1] - stepStart[step]);

@@ -45,10 +45,23 @@ internal sealed class ForwardAutomaton
         exceptionStart = new int[count + 1];
         var exceptionLabels = new List<int>();
         var exceptionDestinations = new List<int>();
+        var uses = new int[count + 1];
         for (var s = 0; s < count; s++)
         {
-            var row = next.AsSpan(s * labels, labels).ToArray();
-            var common = row.GroupBy(d => d).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+            // The destination most labels lead to (the lowest of equals) is the default.
+            var row = next.AsSpan(s * labels, labels);
+            Array.Clear(uses);
+            foreach (var d in row)
+            {
+                uses[d]++;
+            }
+
+            var common = 0;
+            for (var d = 1; d <= count; d++)
+            {
+                common = uses[d] > uses[common] ? d : common;
+            }
+
             defaultDestination[s] = common;
             for (var x = 0; x < labels; x++)
             {
@@ -72,65 +85,75 @@ internal sealed class ForwardAutomaton
     /// The probability that a path through <paramref name="emissions"/> (steps x labels) reaches
     /// "found", or ends the line in a state that accepts at the end.
     /// </summary>
+    /// <param name="totals">The sum of each emission row (see <see cref="Emissions.Fill(SpotPattern, Retrieval.Models.Text.ReadingLattice, SpottingOptions, Span{double}, Span{double})"/>).</param>
     /// <param name="negligible">States holding less mass than this are skipped at a step.</param>
-    public double Forward(ReadOnlySpan<double> emissions, int steps, int labels, double negligible)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Forward(ReadOnlySpan<double> emissions, ReadOnlySpan<double> totals, int steps, int labels, double negligible)
     {
+        if (emissions.Length < steps * labels || totals.Length < steps)
+        {
+            throw new ArgumentException("The emission table is smaller than steps x labels.", nameof(emissions));
+        }
+
         var width = states + 1; // the last slot collects each step's newly found mass
         double[]? rented = null;
         var buffer = 2 * width <= StackLimit ? stackalloc double[2 * width] : (rented = ArrayPool<double>.Shared.Rent(2 * width)).AsSpan(0, 2 * width);
         try
         {
-            var current = buffer[..width];
-            var following = buffer[width..];
-            current.Clear();
-            current[initial] = 1;
+            ref var current = ref MemoryMarshal.GetReference(buffer);
+            ref var following = ref Unsafe.Add(ref current, width);
+            for (var s = 0; s < width; s++)
+            {
+                Unsafe.Add(ref current, s) = 0;
+            }
+
+            Unsafe.Add(ref current, initial) = 1;
             var found = 0.0;
             ref var defaults = ref MemoryMarshal.GetArrayDataReference(defaultDestination);
             ref var starts = ref MemoryMarshal.GetArrayDataReference(exceptionStart);
             ref var exceptionLabels = ref MemoryMarshal.GetArrayDataReference(exceptionLabel);
             ref var exceptionTargets = ref MemoryMarshal.GetArrayDataReference(exceptionDestination);
+            ref var probability = ref MemoryMarshal.GetReference(emissions);
             for (var t = 0; t < steps; t++)
             {
-                following.Clear();
-                var row = emissions.Slice(t * labels, labels);
-                var total = 0.0;
-                foreach (var e in row)
+                for (var s = 0; s < width; s++)
                 {
-                    total += e;
+                    Unsafe.Add(ref following, s) = 0;
                 }
 
-                ref var target = ref MemoryMarshal.GetReference(following);
-                ref var probability = ref MemoryMarshal.GetReference(row);
+                var total = totals[t];
+                var begin = Unsafe.Add(ref starts, 0);
                 for (var s = 0; s < states; s++)
                 {
-                    var p = current[s];
-                    if (p < negligible)
-                    {
-                        continue;
-                    }
-
-                    var rest = total;
                     var end = Unsafe.Add(ref starts, s + 1);
-                    for (var i = Unsafe.Add(ref starts, s); i < end; i++)
+                    var p = Unsafe.Add(ref current, s);
+                    if (p >= negligible)
                     {
-                        var e = Unsafe.Add(ref probability, Unsafe.Add(ref exceptionLabels, i));
-                        rest -= e;
-                        Unsafe.Add(ref target, Unsafe.Add(ref exceptionTargets, i)) += p * e;
+                        var rest = total;
+                        for (var i = begin; i < end; i++)
+                        {
+                            var e = Unsafe.Add(ref probability, Unsafe.Add(ref exceptionLabels, i));
+                            rest -= e;
+                            Unsafe.Add(ref following, Unsafe.Add(ref exceptionTargets, i)) += p * e;
+                        }
+
+                        Unsafe.Add(ref following, Unsafe.Add(ref defaults, s)) += p * Math.Max(0, rest);
                     }
 
-                    Unsafe.Add(ref target, Unsafe.Add(ref defaults, s)) += p * Math.Max(0, rest);
+                    begin = end;
                 }
 
-                found += following[states];
-                following[states] = 0;
-                var swap = current;
-                current = following;
-                following = swap;
+                found += Unsafe.Add(ref following, states);
+                Unsafe.Add(ref following, states) = 0;
+                probability = ref Unsafe.Add(ref probability, labels);
+                ref var swap = ref current;
+                current = ref following;
+                following = ref swap;
             }
 
             foreach (var s in acceptingAtEnd)
             {
-                found += current[s];
+                found += Unsafe.Add(ref current, s);
             }
 
             return found;
@@ -157,37 +180,42 @@ internal sealed class ForwardAutomaton
 
         block[n] = 2;
         var blocks = -1;
+        var width = labels + 1;
+        var signatures = new int[(n + 1) * width];
         while (true)
         {
-            var signatures = new Dictionary<string, int>();
-            var refined = new int[n + 1];
-            var signature = new char[labels + 1];
+            // A state's signature: its block and the blocks its labels lead to ("found" leads nowhere).
             for (var s = 0; s <= n; s++)
             {
-                // Block numbers are below the state count (at most 8193), so a char holds each.
-                signature[0] = (char)block[s];
+                var signature = signatures.AsSpan(s * width, width);
+                signature[0] = block[s];
                 for (var x = 0; x < labels; x++)
                 {
-                    signature[x + 1] = s < n ? (char)block[full.Next[(s * labels) + x]] : char.MaxValue;
+                    signature[x + 1] = s < n ? block[full.Next[(s * labels) + x]] : -1;
                 }
+            }
 
-                var key = new string(signature);
-                if (!signatures.TryGetValue(key, out var b))
+            // New blocks numbered in order of first appearance.
+            var numbers = new Dictionary<int, int>(n + 1, new SignatureComparer(signatures, width));
+            var refined = new int[n + 1];
+            for (var s = 0; s <= n; s++)
+            {
+                if (!numbers.TryGetValue(s, out var b))
                 {
-                    b = signatures.Count;
-                    signatures.Add(key, b);
+                    b = numbers.Count;
+                    numbers.Add(s, b);
                 }
 
                 refined[s] = b;
             }
 
             block = refined;
-            if (signatures.Count == blocks)
+            if (numbers.Count == blocks)
             {
                 break;
             }
 
-            blocks = signatures.Count;
+            blocks = numbers.Count;
         }
 
         // Renumber so that "found" is the last block, the slot the forward pass collects it in.
@@ -198,5 +226,18 @@ internal sealed class ForwardAutomaton
         }
 
         return (block, blocks - 1);
+    }
+
+    /// <summary>Compares states by their signature rows in a shared array, so that refinement allocates one array per round.</summary>
+    private sealed class SignatureComparer(int[] signatures, int width) : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => signatures.AsSpan(x * width, width).SequenceEqual(signatures.AsSpan(y * width, width));
+
+        public int GetHashCode(int obj)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(MemoryMarshal.AsBytes(signatures.AsSpan(obj * width, width)));
+            return hash.ToHashCode();
+        }
     }
 }

@@ -14,8 +14,6 @@ namespace Retrieval.Search.Scoring;
 /// </summary>
 public sealed class LatticeSpotter
 {
-    private const int StackLimit = 2048;
-
     // Below this possible whole-word score the whole-word pass is not worth running.
     private const double NegligibleScore = 0.05;
 
@@ -116,18 +114,23 @@ public sealed class LatticeSpotter
             return TermScore.None;
         }
 
-        var size = steps * pattern.LabelCount;
-        double[]? rented = null;
-        var table = size <= StackLimit ? stackalloc double[size] : (rented = ArrayPool<double>.Shared.Rent(size)).AsSpan(0, size);
+        var labels = pattern.LabelCount;
+        var size = steps * (labels + 1);
+
+        // Rented rather than stack-allocated: a stack buffer would be zeroed first, and Fill writes every cell.
+        var rented = ArrayPool<double>.Shared.Rent(size);
         try
         {
-            Emissions.Fill(pattern, lattice, Options, table);
+            var buffer = rented.AsSpan(0, size);
+            var table = buffer[..(steps * labels)];
+            var totals = buffer.Slice(steps * labels, steps);
+            Emissions.Fill(pattern, lattice, Options, table, totals);
             var n = pattern.NormalizationLength;
 
             // States holding less than this are skipped: everything dropped over a pass stays below
             // a hundredth of the probability that calibrates to a score of 0.01.
-            var negligible = Math.Max(1e-300, 0.01 * Math.Pow(0.01, n) / ((double)Math.Max(pattern.SubstringForward.StateCount, pattern.WholeWordForward?.StateCount ?? 0) * steps));
-            var substring = Math.Clamp(pattern.SubstringForward.Forward(table, steps, pattern.LabelCount, negligible), 0, 1);
+            var negligible = Math.Max(1e-300, pattern.NegligibleNumerator / (pattern.LargestForwardStateCount * steps));
+            var substring = Math.Clamp(pattern.SubstringForward.Forward(table, totals, steps, labels, negligible), 0, 1);
             var wholeBound = Math.Pow(substring, 1.0 / n);
             if (pattern.WholeWordForward is null)
             {
@@ -137,7 +140,7 @@ public sealed class LatticeSpotter
             var substringScore = Options.SubstringWeight * wholeBound;
 
             // A whole-word match is a substring match too, so its score is at most wholeBound.
-            var whole = wholeBound < NegligibleScore ? 0 : Math.Clamp(pattern.WholeWordForward.Forward(table, steps, pattern.LabelCount, negligible), 0, substring);
+            var whole = wholeBound < NegligibleScore ? 0 : Math.Clamp(pattern.WholeWordForward.Forward(table, totals, steps, labels, negligible), 0, substring);
             var wholeScore = Math.Pow(whole, 1.0 / n);
             return wholeScore >= substringScore
                 ? new TermScore(wholeScore, MatchKind.WholeWord, whole, substring)
@@ -145,10 +148,7 @@ public sealed class LatticeSpotter
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
+            ArrayPool<double>.Shared.Return(rented);
         }
     }
 

@@ -22,8 +22,6 @@ public sealed class SpotPattern
     private readonly int[] memberLabels;
     private readonly int classes;
 
-    // Labels of the ASCII code points, which most lattice entries are.
-    private readonly int[] asciiLabels = new int[128];
 
     private SpotPattern(string text, int requiredLength, int normalizationLength, int[] members, int[] memberLabels, BoundarySymbols boundaries, SpotAutomaton substring, SpotAutomaton? wholeWord)
     {
@@ -38,9 +36,11 @@ public sealed class SpotPattern
         WholeWord = wholeWord;
         SubstringForward = new ForwardAutomaton(substring);
         WholeWordForward = wholeWord is null ? null : new ForwardAutomaton(wholeWord);
-        for (var c = 0; c < asciiLabels.Length; c++)
+        NegligibleNumerator = 0.01 * Math.Pow(0.01, normalizationLength);
+        LargestForwardStateCount = Math.Max(SubstringForward.StateCount, WholeWordForward?.StateCount ?? 0);
+        for (var c = 0; c < AsciiLabels.Length; c++)
         {
-            asciiLabels[c] = LabelOfSlow(c);
+            AsciiLabels[c] = LabelOfSlow(c);
         }
     }
 
@@ -76,8 +76,19 @@ public sealed class SpotPattern
 
     internal ForwardAutomaton? WholeWordForward { get; }
 
+    /// <summary>
+    /// The forward passes skip states holding less than NegligibleNumerator / (LargestForwardStateCount x steps):
+    /// everything dropped over a pass stays below a hundredth of the probability that calibrates to a score of 0.01.
+    /// </summary>
+    internal double NegligibleNumerator { get; }
+
+    internal double LargestForwardStateCount { get; }
+
+    /// <summary>The labels of the ASCII code points, which most lattice entries are (read-only after construction).</summary>
+    internal int[] AsciiLabels { get; } = new int[128];
+
     /// <summary>The label of a folded symbol read in a lattice.</summary>
-    internal int LabelOf(int codePoint) => (uint)codePoint < 128u ? asciiLabels[codePoint] : LabelOfSlow(codePoint);
+    internal int LabelOf(int codePoint) => (uint)codePoint < 128u ? AsciiLabels[codePoint] : LabelOfSlow(codePoint);
 
     private int LabelOfSlow(int codePoint)
     {

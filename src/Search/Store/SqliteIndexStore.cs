@@ -118,6 +118,10 @@ public sealed class SqliteIndexStore : IIndexStore, IEmbeddingStore
         return WriteAsync((_, writer) => writer.Write(batch, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Merges each candidate gram table into one segment (see <see cref="SqliteGramCompaction"/>).</summary>
+    public Task CompactAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync((connection, _) => SqliteGramCompaction.Compact(connection, cancellationToken), cancellationToken);
+
     public Task<int> DeleteImagesAsync(IReadOnlyList<long> imageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imageIds);

@@ -19,6 +19,9 @@ internal sealed class LoadResult(string name, int clients)
     /// <summary>CPU the server used during the phase, when the bench started the server.</summary>
     public TimeSpan? ServerProcessorTime { get; set; }
 
+    /// <summary>CPU this process (the load generator) used during the phase: it shares the machine with the server.</summary>
+    public double ClientProcessorMilliseconds { get; set; } = double.NaN;
+
     public int Count => milliseconds.Count;
 
     public void Add(double ms, int status)
@@ -51,14 +54,18 @@ internal sealed class LoadResult(string name, int clients)
         var codes = string.Join(" ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}x{s.Value}"));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"| {Name} | {Clients} | {Count} | {Elapsed.TotalSeconds:0.0} | {rate:0.0} | {Percentile(50):0.0} | {Percentile(95):0.0} | {Percentile(99):0.0} | {(Count == 0 ? 0 : milliseconds.Max()):0.0} | {CpuPerRequest} | {codes}{(failures > 0 ? $" errors x{failures}" : string.Empty)} |");
+            $"| {Name} | {Clients} | {Count} | {Elapsed.TotalSeconds:0.0} | {rate:0.0} | {Percentile(50):0.0} | {Percentile(95):0.0} | {Percentile(99):0.0} | {(Count == 0 ? 0 : milliseconds.Max()):0.0} | {CpuPerRequest} | {ClientCpuPerRequest} | {codes}{(failures > 0 ? $" errors x{failures}" : string.Empty)} |");
     }
 
     public static string Header =>
-        "| phase | clients | requests | seconds | req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | statuses |\n|---|---|---|---|---|---|---|---|---|---|---|";
+        "| phase | clients | requests | seconds | req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | client CPU ms/req | statuses |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     private string CpuPerRequest => ServerProcessorTime is { } cpu && Count > 0
         ? (cpu.TotalMilliseconds / Count).ToString("0.00", CultureInfo.InvariantCulture)
+        : "n/a";
+
+    private string ClientCpuPerRequest => !double.IsNaN(ClientProcessorMilliseconds) && Count > 0
+        ? (ClientProcessorMilliseconds / Count).ToString("0.00", CultureInfo.InvariantCulture)
         : "n/a";
 }
 

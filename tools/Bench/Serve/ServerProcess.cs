@@ -44,11 +44,24 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + retrieval);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var echo = false;
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data?.IndexOf(ListeningLine, StringComparison.Ordinal) is >= 0 and var at)
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            if (e.Data.IndexOf(ListeningLine, StringComparison.Ordinal) is >= 0 and var at)
             {
                 listening.TrySetResult(new Uri(e.Data[(at + ListeningLine.Length)..].Trim()));
+            }
+
+            // Warnings and errors of the server log (a 500 is logged with its exception), each with the lines that follow it.
+            echo = LogLevel(e.Data) is { } level ? level is "warn" or "fail" or "crit" : echo;
+            if (echo)
+            {
+                Console.Error.WriteLine("serve: " + e.Data);
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -71,6 +84,20 @@ internal sealed class ServerProcess : IAsyncDisposable
             process.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The level of a console log line ("10:00:00 warn: Category[0] message"), or null for a continuation line.</summary>
+    private static string? LogLevel(string line)
+    {
+        foreach (var level in (string[])["trce", "dbug", "info", "warn", "fail", "crit"])
+        {
+            if (line.Contains($" {level}: ", StringComparison.Ordinal) || line.StartsWith($"{level}: ", StringComparison.Ordinal))
+            {
+                return level;
+            }
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()
