@@ -68,10 +68,14 @@ public sealed class LatticeSpotter
     /// reading (<paramref name="reading"/>, as stored) says of the match when the pattern is one word
     /// of a spaced script: found only inside a longer known word, it scores
     /// <see cref="SpottingOptions.InsideWordWeight"/> (not <see cref="SpottingOptions.SubstringWeight"/>)
-    /// times the probability root; found as a token of its own or glued to known words by a dropped
-    /// space, at least <see cref="SpottingOptions.GluedWordWeight"/> times it. Never above the
-    /// probability root P^(1/n), so a bound on that bounds this score. Without a reading (null), the
-    /// lattice's score alone.
+    /// times the probability root; found as a token of its own, at least
+    /// <see cref="SpottingOptions.ReadWordWeight"/> times it; glued to known words, digits or a stray
+    /// character by a dropped space, at least <see cref="SpottingOptions.GluedWordWeight"/> times it
+    /// (see <see cref="ReadingContext"/>). Never above the probability root P^(1/n), so a bound on that
+    /// bounds this score. Without a reading (null) or with an empty <see cref="Lexicon"/>, the
+    /// lattice's score alone. The reading is folded with <see cref="TextFolding.Default"/>; under an
+    /// index folding that also drops accents, an accented reading does not show the term and the
+    /// lattice's score stands.
     /// </summary>
     public TermScore Score(SpotPattern pattern, ReadingLattice lattice, string? reading)
     {

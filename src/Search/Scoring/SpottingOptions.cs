@@ -17,6 +17,13 @@ namespace Retrieval.Search.Scoring;
 /// the recognizer's reading.
 /// </para>
 /// <para>
+/// Inside a longer word, the line's best reading refines the substring weight (see
+/// <see cref="LatticeSpotter.Score(SpotPattern, Retrieval.Models.Text.ReadingLattice, string?)"/>):
+/// a term glued to known words by a dropped space weighs <see cref="GluedWordWeight"/>, one inside a
+/// known other word <see cref="InsideWordWeight"/>, an unknown longer token keeps
+/// <see cref="SubstringWeight"/>; the order above holds among terms read the same way.
+/// </para>
+/// <para>
 /// What 0.5 means (the default <see cref="MatchThreshold"/>): a whole-word match whose weakest
 /// character had probability about 0.5^min(n, 5) (3% for words of five or more characters, 12%
 /// for three-letter words), typically the recognizer's second or third guess; or a substring
