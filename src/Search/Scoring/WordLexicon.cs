@@ -3,7 +3,7 @@ using Retrieval.Models.Native;
 namespace Retrieval.Search.Scoring;
 
 /// <summary>The lexicon file is missing or unreadable.</summary>
-public sealed class LexiconUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class LexiconUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
 /// A set of known words (folded: lower case), used to tell whether a term found inside a longer

@@ -138,6 +138,20 @@ public sealed class SearchCommandTests(SearchCollection collection, ITestOutputH
         json.RootElement.GetProperty("query").GetString().Should().Be("café 咖啡");
     }
 
+    [Fact]
+    public async Task A_missing_word_list_stops_search_with_one_line_that_says_how_to_fetch_it()
+    {
+        using var emptyCache = new TempFolder();
+        var result = await CliProcess.RunAsync(
+            ["search", "harbor", "--index", collection.Index],
+            launcher: ["env", $"RETRIEVAL_CACHE={emptyCache.Path}"]);
+        output.WriteLine(result.ToString());
+
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain("lexicon-scowl-50").And.Contain("fetch-native-deps.sh").And.NotContain("   at ");
+        result.Stdout.Should().BeEmpty();
+    }
+
     private async Task<JsonDocument> SearchJsonAsync(string query)
     {
         var result = await CliProcess.RunAsync(["search", query, "--index", collection.Index, "--json"]);
