@@ -17,11 +17,12 @@ internal sealed class RerecognizeBench : IBenchCommand
 {
     public string Name => "rerecognize";
 
-    public string Description => "Re-read an index's stored line quads with other recognizer options, in place (pass a copy): --index DIR [--margin F] [--min-batch-width PX] [--pad PX] [--topk K] [--min-prob P]";
+    public string Description => "Re-read an index's stored line quads with other recognizer options, in place (pass a copy): --index DIR [--keep-orientation (as eval and index --keep-orientation decode)] [--margin F] [--min-batch-width PX] [--pad PX] [--topk K] [--min-prob P]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         string? index = null;
+        var applyOrientation = true;
         var options = new RecognizerOptions();
         for (var i = 0; i < args.Count; i++)
         {
@@ -29,6 +30,7 @@ internal sealed class RerecognizeBench : IBenchCommand
             switch (args[i])
             {
                 case "--index": index = Next(); break;
+                case "--keep-orientation": applyOrientation = false; break;
                 case "--margin": options = options with { CropMargin = float.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--min-batch-width": options = options with { MinBatchWidth = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--pad": options = options with { TrailingPadding = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
@@ -56,7 +58,9 @@ internal sealed class RerecognizeBench : IBenchCommand
         }
 
         using var recognizer = new TextRecognizer(RecognizerModelFiles.Default, options, new OnnxOptions());
-        var decode = ImageDecodeOptions.Default with { ApplyOrientation = false };
+        // Decoded as the index was, or the stored quads would not fall on the text: `retrieval index`
+        // applies EXIF orientation unless told --keep-orientation, `retrieval eval` keeps it.
+        var decode = ImageDecodeOptions.Default with { ApplyOrientation = applyOrientation };
         var clock = Stopwatch.StartNew();
         var done = 0;
         foreach (var (imageId, lines) in byImage)
