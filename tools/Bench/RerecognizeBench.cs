@@ -68,18 +68,7 @@ internal sealed class RerecognizeBench : IBenchCommand
             var image = await store.GetImageAsync(imageId, cancellationToken) ?? throw new InvalidOperationException($"Image {imageId} vanished.");
             var pixels = ImageDecoder.Decode(image.Key.Path, decode).Image;
             var read = recognizer.Recognize(pixels, lines.OrderBy(l => l.Ordinal).Select(l => l.Quad).ToList(), cancellationToken);
-            var document = new ImageDocument
-            {
-                Key = image.Key,
-                Root = image.Root,
-                Size = image.Size,
-                Modified = image.Modified,
-                ContentHash = image.ContentHash,
-                Width = image.Width,
-                Height = image.Height,
-                FrameSpan = image.FrameSpan,
-                Lines = read.Select(l => new LineDocument(l.Quad, l.Text, l.Confidence, l.Lattice, l.Words.Select(w => new WordDocument(w.Quad, w.Text, w.Confidence)).ToList())).ToList(),
-            };
+            var document = ImageDocument.From(image, read.Select(LineDocument.From).ToList());
             await store.WriteAsync([document], cancellationToken);
             if (++done % 100 == 0)
             {

@@ -137,24 +137,8 @@ internal static class VectorFileBench
     private static (double Median, double Cpu) Scan(ClipVectorIndex index, int width, int queries)
     {
         var random = new Random(17);
-        var times = new List<double>();
-        var cpu = 0.0;
-        for (var q = 0; q <= queries; q++)
-        {
-            var query = UnitVector(random, width);
-            var cpuStart = CpuClock.NowMilliseconds();
-            var watch = Stopwatch.StartNew();
-            index.Search(query, 100);
-            watch.Stop();
-            if (q > 0)
-            {
-                times.Add(watch.Elapsed.TotalMilliseconds);
-                cpu += CpuClock.NowMilliseconds() - cpuStart;
-            }
-        }
-
-        times.Sort();
-        return (times[times.Count / 2], cpu / queries);
+        var (median, _, cpu) = ScanTiming.Measure(index, queries, () => UnitVector(random, width));
+        return (median, cpu);
     }
 
     private static async Task<(double Wall, double Cpu, T Result)> TimeAsync<T>(Func<Task<T>> run)

@@ -55,24 +55,12 @@ public sealed class VectorScanBench : IBenchCommand
                 }
 
                 var index = builder.Build();
-                var times = new List<double>();
-                var cpu = 0.0;
-                for (var q = 0; q <= queries; q++)
+                var (median, fastest, cpu) = ScanTiming.Measure(index, queries, () =>
                 {
                     Fill(random, vector);
-                    var cpuStart = CpuClock.NowMilliseconds();
-                    var watch = Stopwatch.StartNew();
-                    index.Search(vector, 100);
-                    watch.Stop();
-                    if (q > 0)
-                    {
-                        times.Add(watch.Elapsed.TotalMilliseconds);
-                        cpu += CpuClock.NowMilliseconds() - cpuStart;
-                    }
-                }
-
-                times.Sort();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows}\t{precision}\t{index.BytesPerRow}\t{times[times.Count / 2]:F2}\t{times[0]:F2}\t{cpu / queries:F2}"));
+                    return vector;
+                });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows}\t{precision}\t{index.BytesPerRow}\t{median:F2}\t{fastest:F2}\t{cpu:F2}"));
                 GC.Collect();
             }
         }

@@ -210,11 +210,8 @@ internal sealed class WriteStage(IIndexStore store, IndexingOptions options, Ind
             Width = work.Width,
             Height = work.Height,
             FrameSpan = work.Frame?.Span,
-            Lines = (work.Lines ?? []).Select(ToLine).ToList(),
+            Lines = (work.Lines ?? []).Select(LineDocument.From).ToList(),
             Embeddings = work.Embeddings ?? [],
         };
     }
-
-    private static LineDocument ToLine(RecognizedLine line) =>
-        new(line.Quad, line.Text, line.Confidence, line.Lattice, line.Words.Select(w => new WordDocument(w.Quad, w.Text, w.Confidence)).ToList());
 }

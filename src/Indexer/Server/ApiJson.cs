@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Retrieval.Indexer.Output;
 
 namespace Retrieval.Indexer.Server;
 
@@ -30,14 +31,7 @@ public sealed record SearchItemJson(
     VideoFrameJson? Video,
     string Image,
     string Thumbnail,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChannelsJson? Channels = null);
-
-/// <summary>
-/// What each channel scored: <see cref="By"/> names the channels that made the image a result ("text", "clip"); text is
-/// the lattice score, clip the calibrated CLIP score, clipSimilarity the raw cosine, ranks are within each channel,
-/// clipRegion the text region whose embedding matched best (null: the whole image). Null: not scored by that channel.
-/// </summary>
-public sealed record ChannelsJson(IReadOnlyList<string> By, double? Text, int? TextRank, double? Clip, double? ClipSimilarity, int? ClipRank, float[][]? ClipRegion);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SearchChannelsJson? Channels = null);
 
 /// <summary>A matched word: its reading, where it is, its score and the query word or phrase it answers.</summary>
 public sealed record MatchJson(string Text, float[][] Quad, double Score, string Query);

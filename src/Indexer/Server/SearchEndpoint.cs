@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Retrieval.Indexer.Output;
 using Retrieval.Search;
 using Retrieval.Search.Query;
 using Retrieval.Search.Scoring;
@@ -75,17 +76,8 @@ internal static class SearchEndpoint
             Video(image),
             $"/api/images/{image.Id}",
             $"/api/images/{image.Id}/thumbnail",
-            Channels(hit.Channels));
+            SearchOutput.Channels(hit.Channels));
     }
-
-    public static ChannelsJson? Channels(ChannelScores? channels) => channels is null ? null : new ChannelsJson(
-        [.. new[] { channels.ByText ? "text" : null, channels.ByClip ? "clip" : null }.OfType<string>()],
-        Round(channels.Text),
-        channels.TextRank,
-        Round(channels.Clip),
-        Round(channels.ClipSimilarity),
-        channels.ClipRank,
-        channels.ClipRegion is { } region ? Quads.ToJson(region) : null);
 
     /// <summary>The request's <c>fusion</c> (off, weighted, rrf) and <c>clipWeight</c> (0..1) over the server's defaults.</summary>
     private static bool TryFusion(HttpRequest request, FusionOptions defaults, out FusionOptions fusion, out ProblemHttpResult? problem)
@@ -126,7 +118,6 @@ internal static class SearchEndpoint
         return true;
     }
 
-    private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
 
     public static VideoFrameJson? Video(StoredImage image) => image.Key.FrameTime is { } time
         ? new VideoFrameJson(ImageFileGuard.RelativePath(image), Math.Round(time.TotalSeconds, 3), image.FrameSpan?.Start.TotalSeconds, image.FrameSpan?.End.TotalSeconds, $"/api/images/{image.Id}/video")

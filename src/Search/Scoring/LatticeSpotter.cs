@@ -80,7 +80,7 @@ public sealed class LatticeSpotter
     public TermScore Score(SpotPattern pattern, ReadingLattice lattice, string? reading)
     {
         var score = Score(pattern, lattice);
-        if (reading is null || Lexicon.Count == 0 || pattern.WholeWordForward is null || score.SubstringProbability <= 0 || pattern.Text.Contains(' ', StringComparison.Ordinal))
+        if (reading is null || Lexicon.Count == 0 || !pattern.IsSpacedWord || score.SubstringProbability <= 0)
         {
             return score;
         }

@@ -29,6 +29,7 @@ public sealed class SpotPattern
         this.memberLabels = memberLabels;
         classes = memberLabels.Length == 0 ? 0 : memberLabels.Max();
         Text = text;
+        IsSpacedWord = wholeWord is not null && !text.Contains(' ', StringComparison.Ordinal);
         RequiredLength = requiredLength;
         NormalizationLength = normalizationLength;
         Boundaries = boundaries;
@@ -59,6 +60,9 @@ public sealed class SpotPattern
 
     /// <summary>False for terms in scripts without spaces, where any match counts as a whole word.</summary>
     public bool RequiresWordBoundary => WholeWord is not null;
+
+    /// <summary>One word of a spaced script (not a phrase): what a line's best reading can place inside a longer token.</summary>
+    internal bool IsSpacedWord { get; }
 
     internal int LabelCount => classes + 3;
 

@@ -1,5 +1,6 @@
 using Retrieval.Models.Geometry;
 using Retrieval.Models.Text;
+using Retrieval.Models.Text.Recognition;
 
 namespace Retrieval.Search.Store;
 
@@ -40,6 +41,26 @@ public sealed record ImageDocument
     public IReadOnlyList<LineDocument> Lines { get; init; } = [];
 
     public IReadOnlyList<EmbeddingDocument> Embeddings { get; init; } = [];
+
+    /// <summary>A stored image's record (identity, file facts, status) with <paramref name="lines"/>, to write again.</summary>
+    public static ImageDocument From(StoredImage image, IReadOnlyList<LineDocument> lines)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return new()
+        {
+            Key = image.Key,
+            Root = image.Root,
+            Size = image.Size,
+            Modified = image.Modified,
+            ContentHash = image.ContentHash,
+            Width = image.Width,
+            Height = image.Height,
+            FrameSpan = image.FrameSpan,
+            Status = image.Status,
+            Error = image.Error,
+            Lines = lines,
+        };
+    }
 
     /// <summary>A failed image: recorded so the run summary and the next run see it, with no lines.</summary>
     public static ImageDocument Failed(ImageKey key, string root, string error, long size = 0, DateTimeOffset modified = default) => new()
@@ -111,7 +132,22 @@ public sealed record ImageDocument
 }
 
 /// <summary>A text line: its quad in image pixels, best reading, confidence, reading lattice and words.</summary>
-public sealed record LineDocument(Quad Quad, string Text, float Confidence, ReadingLattice Lattice, IReadOnlyList<WordDocument> Words);
+public sealed record LineDocument(Quad Quad, string Text, float Confidence, ReadingLattice Lattice, IReadOnlyList<WordDocument> Words)
+{
+    /// <summary>A line as the recognizer read it.</summary>
+    public static LineDocument From(RecognizedLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return new(line.Quad, line.Text, line.Confidence, line.Lattice, line.Words.Select(w => new WordDocument(w.Quad, w.Text, w.Confidence)).ToList());
+    }
+
+    /// <summary>A stored line, to write again (into another store, or with other lines of its image).</summary>
+    public static LineDocument From(StoredLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return new(line.Quad, line.Text, line.Confidence, line.Lattice, line.Words.Select(w => new WordDocument(w.Quad, w.Text, w.Confidence)).ToList());
+    }
+}
 
 /// <summary>A word of a line, in reading order.</summary>
 public sealed record WordDocument(Quad Quad, string Text, float Confidence);

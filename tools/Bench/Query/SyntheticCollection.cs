@@ -74,7 +74,7 @@ internal sealed class SyntheticCollection
     }
 
     private static LineDocument CopyLine(StoredLine line, SymbolSwap? swap) => swap is null
-        ? new LineDocument(line.Quad, line.Text, line.Confidence, line.Lattice, line.Words.Select(w => new WordDocument(w.Quad, w.Text, w.Confidence)).ToList())
+        ? LineDocument.From(line)
         : new LineDocument(line.Quad, swap.Apply(line.Text), line.Confidence, swap.Apply(line.Lattice), line.Words.Select(w => new WordDocument(w.Quad, swap.Apply(w.Text), w.Confidence)).ToList());
 
     /// <summary>A real image and its lines in reading order.</summary>

@@ -104,20 +104,7 @@ public sealed class StoreDevBench : IBenchCommand
         foreach (var image in images.OrderBy(i => i.Id))
         {
             var lines = await source.GetImageLinesAsync(image.Id, cancellationToken);
-            documents.Add(new ImageDocument
-            {
-                Key = image.Key,
-                Root = image.Root,
-                Size = image.Size,
-                Modified = image.Modified,
-                ContentHash = image.ContentHash,
-                Width = image.Width,
-                Height = image.Height,
-                FrameSpan = image.FrameSpan,
-                Status = image.Status,
-                Error = image.Error,
-                Lines = lines.Select(l => new LineDocument(l.Quad, l.Text, l.Confidence, l.Lattice, l.Words.Select(w => new WordDocument(w.Quad, w.Text, w.Confidence)).ToList())).ToList(),
-            });
+            documents.Add(ImageDocument.From(image, lines.Select(LineDocument.From).ToList()));
         }
 
         return documents;
